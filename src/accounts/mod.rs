@@ -1,0 +1,8 @@
+//! Orgs (tenants) and their users: roles, invites, the profile behind `/me`.
+
+pub mod model;
+pub mod repo;
+pub mod routes;
+pub mod service;
+
+pub use model::{Email, Org, Role, User, UserStatus};

@@ -1,0 +1,99 @@
+//! Queries on orgs and users. Every user read takes the org id, so a caller cannot reach
+//! another tenant's rows by accident.
+
+use diesel::prelude::*;
+
+use super::model::{Org, User};
+use crate::db::schema::{orgs, users};
+use crate::db::DbConn;
+
+pub fn insert_org(conn: &mut DbConn, org: &Org) -> QueryResult<()> {
+    diesel::insert_into(orgs::table)
+        .values(org)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_org(conn: &mut DbConn, id: &str) -> QueryResult<Option<Org>> {
+    orgs::table.find(id).first(conn).optional()
+}
+
+pub fn find_org_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Org>> {
+    orgs::table
+        .filter(orgs::slug.eq(slug))
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_user(conn: &mut DbConn, user: &User) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// By id, without an org: only for the token subject, which we signed ourselves.
+pub fn find_user(conn: &mut DbConn, id: &str) -> QueryResult<Option<User>> {
+    users::table.find(id).first(conn).optional()
+}
+
+pub fn find_user_in_org(conn: &mut DbConn, org_id: &str, id: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::org_id.eq(org_id))
+        .filter(users::id.eq(id))
+        .first(conn)
+        .optional()
+}
+
+pub fn find_user_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .first(conn)
+        .optional()
+}
+
+/// One page of an org's users in id (= creation) order, after `cursor`.
+pub fn list_users(
+    conn: &mut DbConn,
+    org_id: &str,
+    role: Option<&str>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<User>> {
+    let mut query = users::table
+        .filter(users::org_id.eq(org_id))
+        .order(users::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(role) = role {
+        query = query.filter(users::role.eq(role.to_string()));
+    }
+    if let Some(cursor) = cursor {
+        query = query.filter(users::id.gt(cursor.to_string()));
+    }
+    query.load(conn)
+}
+
+pub fn mark_signed_in(
+    conn: &mut DbConn,
+    user_id: &str,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::last_login_at.eq(at), users::status.eq("active")))
+        .filter(users::status.ne("disabled"))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn update_role_and_status(
+    conn: &mut DbConn,
+    user_id: &str,
+    role: &str,
+    status: &str,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::role.eq(role), users::status.eq(status)))
+        .execute(conn)
+        .map(|_| ())
+}

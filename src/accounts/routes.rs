@@ -1,0 +1,153 @@
+//! HTTP for accounts: `/me`, the org, and user management for the comms team.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{Email, Role, UserStatus};
+use super::service::{self, OrgView, UserView};
+use crate::auth::{role, AuthUser, Authorized};
+use crate::error::{AppResult, Problem};
+use crate::http::json::ApiJson;
+use crate::http::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(me)
+        .service(list_users)
+        .service(invite_user)
+        .service(get_user)
+        .service(update_user);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    pub user: UserView,
+    pub org: OrgView,
+}
+
+/// The signed-in user and their org.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = 200, body = MeView), (status = 401, body = Problem))
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, user: AuthUser) -> AppResult<web::Json<MeView>> {
+    let (user, org) = service::me(&state, user).await?;
+    Ok(web::Json(MeView {
+        user: user.into(),
+        org: org.into(),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilter {
+    /// Only users with this role.
+    pub role: Option<Role>,
+}
+
+/// The org's members, oldest first (moderators and admins).
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(UserFilter, PageParams),
+    responses((status = 200, body = Page<UserView>), (status = 403, body = Problem))
+)]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    filter: web::Query<UserFilter>,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<Page<UserView>>> {
+    let page = service::list_users(&state, &caller, filter.role, page.into_inner()).await?;
+    Ok(web::Json(page))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    pub email: Email,
+    pub role: Role,
+    /// Defaults to the part of the address before `@`.
+    pub display_name: Option<String>,
+}
+
+/// Invites someone into the caller's org; they receive a single-use sign-in link (admins).
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = InviteRequest,
+    responses(
+        (status = 201, body = UserView),
+        (status = 409, body = Problem, description = "the address already has an account"),
+        (status = 422, body = Problem)
+    )
+)]
+#[post("/users")]
+pub async fn invite_user(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Admin>,
+    body: ApiJson<InviteRequest>,
+) -> AppResult<HttpResponse> {
+    let body = body.0;
+    let org_id = caller.org_id.clone();
+    let user = service::invite(
+        &state,
+        Some(caller.user),
+        org_id,
+        body.email,
+        body.role,
+        body.display_name,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(UserView::from(user)))
+}
+
+/// One member of the caller's org (moderators and admins); other orgs' users are 404.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = UserView), (status = 404, body = Problem))
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+) -> AppResult<web::Json<UserView>> {
+    let user = service::get_user(&state, &caller, id.into_inner()).await?;
+    Ok(web::Json(user.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    pub role: Option<Role>,
+    /// `active` or `disabled`; disabling ends the user's sessions.
+    pub status: Option<UserStatus>,
+}
+
+/// Changes a member's role or status (admins).
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = UpdateUserRequest,
+    responses((status = 200, body = UserView), (status = 404, body = Problem), (status = 409, body = Problem))
+)]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Admin>,
+    id: web::Path<String>,
+    body: ApiJson<UpdateUserRequest>,
+) -> AppResult<web::Json<UserView>> {
+    let body = body.0;
+    let user =
+        service::update_user(&state, caller.user, id.into_inner(), body.role, body.status).await?;
+    Ok(web::Json(user.into()))
+}

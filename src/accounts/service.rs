@@ -1,0 +1,323 @@
+//! Account rules: creating an org with its first admin, inviting, changing roles.
+
+use chrono::Duration;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::model::{parse_display_name, parse_slug, Email, Org, Role, User, UserStatus};
+use super::repo;
+use crate::audit;
+use crate::auth::service::{create_link, LinkPurpose};
+use crate::auth::AuthUser;
+use crate::db::{self, is_unique_violation, DbConn};
+use crate::error::{AppError, AppResult};
+use crate::http::pagination::{Page, PageParams};
+use crate::ids;
+use crate::mail::templates;
+use crate::state::AppState;
+
+pub const DEFAULT_DISCLOSURE: &str = "#employee";
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub status: UserStatus,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        let status = match u.status.as_str() {
+            "active" => UserStatus::Active,
+            "disabled" => UserStatus::Disabled,
+            _ => UserStatus::Invited,
+        };
+        UserView {
+            role: u.role(),
+            status,
+            id: u.id,
+            email: u.email,
+            display_name: u.display_name,
+            created_at: ids::utc(u.created_at),
+            last_login_at: u.last_login_at.map(ids::utc),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgView {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    /// Added to every external post, as endorsement rules require.
+    pub disclosure: String,
+}
+
+impl From<Org> for OrgView {
+    fn from(o: Org) -> Self {
+        OrgView {
+            id: o.id,
+            name: o.name,
+            slug: o.slug,
+            disclosure: o.disclosure,
+        }
+    }
+}
+
+/// A new user and the single-use link that lets them sign in the first time.
+pub struct Invited {
+    pub user: User,
+    pub org: Org,
+    pub token: String,
+}
+
+/// Creates an org and its first admin (CLI and demo). The admin gets an invite link.
+pub fn create_org(
+    conn: &mut DbConn,
+    name: &str,
+    slug: &str,
+    admin_email: &Email,
+    admin_name: Option<&str>,
+    invite_ttl: Duration,
+) -> AppResult<Invited> {
+    let name = parse_display_name(name).map_err(|m| AppError::validation("name", m))?;
+    let slug = parse_slug(slug).map_err(|m| AppError::validation("slug", m))?;
+    db::transaction(conn, |conn| {
+        if repo::find_org_by_slug(conn, &slug)?.is_some() {
+            return Err(AppError::conflict(format!(
+                "an org with slug `{slug}` exists"
+            )));
+        }
+        let now = ids::now();
+        let org = Org {
+            id: ids::new_id(),
+            name,
+            slug,
+            disclosure: DEFAULT_DISCLOSURE.into(),
+            policy: "{}".into(),
+            created_at: now,
+            updated_at: now,
+        };
+        repo::insert_org(conn, &org)?;
+        audit::record(
+            conn,
+            audit::Entry {
+                org_id: &org.id,
+                actor_id: None,
+                action: "org.created",
+                object_type: "org",
+                object_id: &org.id,
+                detail: serde_json::json!({ "slug": org.slug }),
+            },
+        )?;
+        let local = admin_email.as_str().split('@').next().unwrap_or("admin");
+        let admin_name = admin_name.unwrap_or(local);
+        add_user(
+            conn,
+            None,
+            org,
+            admin_email,
+            Role::Admin,
+            admin_name,
+            invite_ttl,
+        )
+    })
+}
+
+/// Inserts an invited user and their invite link, audited, inside the caller's transaction.
+pub fn add_user(
+    conn: &mut DbConn,
+    actor: Option<&str>,
+    org: Org,
+    email: &Email,
+    role: Role,
+    display_name: &str,
+    invite_ttl: Duration,
+) -> AppResult<Invited> {
+    let display_name =
+        parse_display_name(display_name).map_err(|m| AppError::validation("display_name", m))?;
+    let taken = || AppError::conflict(format!("{email} already has a Vouch account"));
+    if repo::find_user_by_email(conn, email.as_str())?.is_some() {
+        return Err(taken());
+    }
+    let user = User {
+        id: ids::new_id(),
+        org_id: org.id.clone(),
+        email: email.as_str().to_string(),
+        display_name,
+        role: role.as_str().into(),
+        status: UserStatus::Invited.as_str().into(),
+        created_at: ids::now(),
+        last_login_at: None,
+    };
+    repo::insert_user(conn, &user).map_err(|e| {
+        if is_unique_violation(&e) {
+            taken()
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        conn,
+        audit::Entry {
+            org_id: &org.id,
+            actor_id: actor,
+            action: "user.invited",
+            object_type: "user",
+            object_id: &user.id,
+            detail: serde_json::json!({ "email": user.email, "role": user.role }),
+        },
+    )?;
+    let token = create_link(conn, &user.id, LinkPurpose::Invite, invite_ttl)?;
+    Ok(Invited { user, org, token })
+}
+
+/// Mails an invite with its sign-in link.
+pub fn mail_invite(state: &AppState, invited: &Invited) {
+    let link = state.public_link(&format!("login?token={}", invited.token));
+    state.mailer.send_in_background(templates::invite(
+        &invited.user.email,
+        &invited.org.name,
+        &invited.user.role,
+        &link,
+        state.settings.auth.invite_ttl_hours,
+    ));
+}
+
+pub async fn invite(
+    state: &AppState,
+    actor: Option<AuthUser>,
+    org_id: String,
+    email: Email,
+    role: Role,
+    display_name: Option<String>,
+) -> AppResult<User> {
+    let ttl = Duration::hours(state.settings.auth.invite_ttl_hours);
+    let invited = db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| {
+            let org = repo::find_org(conn, &org_id)?.ok_or(AppError::NotFound)?;
+            let name = display_name
+                .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_string());
+            add_user(
+                conn,
+                actor.as_ref().map(|a| a.id.as_str()),
+                org,
+                &email,
+                role,
+                &name,
+                ttl,
+            )
+        })
+    })
+    .await?;
+    mail_invite(state, &invited);
+    Ok(invited.user)
+}
+
+pub async fn me(state: &AppState, user: AuthUser) -> AppResult<(User, Org)> {
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        let row =
+            repo::find_user_in_org(conn, &user.org_id, &user.id)?.ok_or(AppError::NotFound)?;
+        let org = repo::find_org(conn, &user.org_id)?.ok_or(AppError::NotFound)?;
+        Ok((row, org))
+    })
+    .await
+}
+
+pub async fn list_users(
+    state: &AppState,
+    caller: &AuthUser,
+    role: Option<Role>,
+    page: PageParams,
+) -> AppResult<Page<UserView>> {
+    let (cursor, limit) = page.checked()?;
+    let org_id = caller.org_id.clone();
+    let rows = db::run(&state.pool, move |conn| {
+        repo::list_users(
+            conn,
+            &org_id,
+            role.map(Role::as_str),
+            cursor.as_deref(),
+            limit + 1,
+        )
+    })
+    .await?;
+    Ok(Page::from_rows(
+        rows,
+        limit,
+        |u| u.id.clone(),
+        UserView::from,
+    ))
+}
+
+pub async fn get_user(state: &AppState, caller: &AuthUser, id: String) -> AppResult<User> {
+    if !ids::is_id(&id) {
+        return Err(AppError::NotFound);
+    }
+    let org_id = caller.org_id.clone();
+    db::run(&state.pool, move |conn| {
+        repo::find_user_in_org(conn, &org_id, &id)
+    })
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// Changes a member's role or disables them. Disabling ends their sessions at once; an
+/// admin cannot demote or disable themself, so an org always keeps an admin.
+pub async fn update_user(
+    state: &AppState,
+    caller: AuthUser,
+    id: String,
+    role: Option<Role>,
+    status: Option<UserStatus>,
+) -> AppResult<User> {
+    if !ids::is_id(&id) {
+        return Err(AppError::NotFound);
+    }
+    if id == caller.id && (role.is_some_and(|r| r != Role::Admin) || status.is_some()) {
+        return Err(AppError::conflict(
+            "you cannot change your own role or status; ask another admin",
+        ));
+    }
+    if status == Some(UserStatus::Invited) {
+        return Err(AppError::validation(
+            "status",
+            "can be set to active or disabled only",
+        ));
+    }
+    db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| {
+            let user =
+                repo::find_user_in_org(conn, &caller.org_id, &id)?.ok_or(AppError::NotFound)?;
+            let new_role = role.map(Role::as_str).unwrap_or(&user.role).to_string();
+            let new_status = status
+                .map(UserStatus::as_str)
+                .unwrap_or(&user.status)
+                .to_string();
+            repo::update_role_and_status(conn, &user.id, &new_role, &new_status)?;
+            if new_status == UserStatus::Disabled.as_str() {
+                crate::auth::repo::revoke_all_for_user(conn, &user.id, ids::now())?;
+            }
+            audit::record(
+                conn,
+                audit::Entry {
+                    org_id: &caller.org_id,
+                    actor_id: Some(&caller.id),
+                    action: "user.updated",
+                    object_type: "user",
+                    object_id: &user.id,
+                    detail: serde_json::json!({
+                        "role": { "from": user.role, "to": new_role },
+                        "status": { "from": user.status, "to": new_status },
+                    }),
+                },
+            )?;
+            repo::find_user(conn, &user.id)?.ok_or(AppError::NotFound)
+        })
+    })
+    .await
+}

@@ -1,0 +1,235 @@
+//! The sign-in rules: single-use links, token pairs, refresh rotation with reuse detection.
+
+use std::net::IpAddr;
+
+use chrono::Duration;
+
+use super::repo::{self, LoginLink, RefreshToken};
+use super::secrets::{hash_token, random_token};
+use crate::accounts::{self, Email, User, UserStatus};
+use crate::db::{self, DbConn};
+use crate::error::{AppError, AppResult};
+use crate::ids;
+use crate::mail::templates;
+use crate::state::AppState;
+
+const REFRESH_PREFIX: &str = "vrt_";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    Login,
+    Invite,
+}
+
+impl LinkPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Login => "login",
+            LinkPurpose::Invite => "invite",
+        }
+    }
+}
+
+/// An access token and the refresh token that renews it.
+#[derive(Debug)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+}
+
+/// Stores a fresh single-use link for `user` and returns its secret (only the hash is kept).
+pub fn create_link(
+    conn: &mut DbConn,
+    user_id: &str,
+    purpose: LinkPurpose,
+    ttl: Duration,
+) -> diesel::QueryResult<String> {
+    let token = random_token("");
+    let now = ids::now();
+    repo::insert_login_link(
+        conn,
+        &LoginLink {
+            id: ids::new_id(),
+            user_id: user_id.to_string(),
+            token_hash: hash_token(&token),
+            purpose: purpose.as_str().to_string(),
+            created_at: now,
+            expires_at: now + ttl,
+            used_at: None,
+        },
+    )?;
+    Ok(token)
+}
+
+/// Mails a sign-in link if the address belongs to an account that may sign in. The answer
+/// and its timing are the same either way, so the endpoint tells nobody who has an account.
+#[tracing::instrument(skip(state, email))]
+pub async fn request_login_link(
+    state: &AppState,
+    email: Email,
+    ip: Option<IpAddr>,
+) -> AppResult<()> {
+    state.login_limiter.check(email.as_str(), ip)?;
+    let ttl_secs = state.settings.auth.login_link_ttl_secs;
+    let address = email.as_str().to_string();
+    let issued = db::run(&state.pool, move |conn| -> AppResult<_> {
+        let Some(user) = accounts::repo::find_user_by_email(conn, &address)? else {
+            return Ok(None);
+        };
+        if user.status == UserStatus::Disabled.as_str() {
+            return Ok(None);
+        }
+        let token = create_link(
+            conn,
+            &user.id,
+            LinkPurpose::Login,
+            Duration::seconds(ttl_secs),
+        )?;
+        Ok(Some((user, token)))
+    })
+    .await?;
+    if let Some((user, token)) = issued {
+        let link = state.public_link(&format!("login?token={token}"));
+        state.mailer.send_in_background(templates::login_link(
+            &user.email,
+            &user.display_name,
+            &link,
+            ttl_secs / 60,
+        ));
+    }
+    Ok(())
+}
+
+/// Trades a link's secret for a token pair; the link is spent whatever happens next.
+#[tracing::instrument(skip(state, token))]
+pub async fn exchange_link(state: &AppState, token: String) -> AppResult<(TokenPair, User)> {
+    let refresh_ttl = Duration::days(state.settings.auth.refresh_ttl_days);
+    let (user, refresh_token) = db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| -> AppResult<_> {
+            let invalid = || AppError::unauthorized("the sign-in link is invalid, used or expired");
+            let link = repo::find_login_link(conn, &hash_token(&token))?.ok_or_else(invalid)?;
+            let now = ids::now();
+            if link.used_at.is_some() || link.expires_at <= now {
+                return Err(invalid());
+            }
+            if !repo::consume_login_link(conn, &link.id, now)? {
+                return Err(invalid());
+            }
+            let user = accounts::repo::find_user(conn, &link.user_id)?.ok_or_else(invalid)?;
+            if user.status == UserStatus::Disabled.as_str() {
+                return Err(AppError::forbidden("this account is disabled"));
+            }
+            accounts::repo::mark_signed_in(conn, &user.id, now)?;
+            let user = User {
+                status: UserStatus::Active.as_str().into(),
+                last_login_at: Some(now),
+                ..user
+            };
+            let refresh = new_refresh_token(conn, &user.id, &ids::new_id(), refresh_ttl)?;
+            Ok((user, refresh))
+        })
+    })
+    .await?;
+    let access_token = state.jwt.issue(&user.id, &user.org_id, &user.role)?;
+    Ok((
+        TokenPair {
+            access_token,
+            refresh_token,
+            expires_in: state.jwt.ttl_secs,
+        },
+        user,
+    ))
+}
+
+fn new_refresh_token(
+    conn: &mut DbConn,
+    user_id: &str,
+    family_id: &str,
+    ttl: Duration,
+) -> diesel::QueryResult<String> {
+    let token = random_token(REFRESH_PREFIX);
+    let now = ids::now();
+    repo::insert_refresh_token(
+        conn,
+        &RefreshToken {
+            id: ids::new_id(),
+            user_id: user_id.to_string(),
+            family_id: family_id.to_string(),
+            token_hash: hash_token(&token),
+            created_at: now,
+            expires_at: now + ttl,
+            rotated_at: None,
+            revoked_at: None,
+        },
+    )?;
+    Ok(token)
+}
+
+enum Rotation {
+    Rotated {
+        user: User,
+        token: String,
+    },
+    /// A token that was already rotated came back: it was stolen or replayed, so the whole
+    /// family is revoked (committed) and the caller must sign in again.
+    Reused,
+    Invalid,
+}
+
+/// Rotates a refresh token: the old one is spent, a new one of the same family is issued.
+#[tracing::instrument(skip(state, token))]
+pub async fn refresh(state: &AppState, token: String) -> AppResult<TokenPair> {
+    let ttl = Duration::days(state.settings.auth.refresh_ttl_days);
+    let rotation = db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| -> AppResult<Rotation> {
+            let Some(stored) = repo::find_refresh_token(conn, &hash_token(&token))? else {
+                return Ok(Rotation::Invalid);
+            };
+            let now = ids::now();
+            if stored.revoked_at.is_some() || stored.expires_at <= now {
+                return Ok(Rotation::Invalid);
+            }
+            if stored.rotated_at.is_some() || !repo::rotate_refresh_token(conn, &stored.id, now)? {
+                repo::revoke_family(conn, &stored.family_id, now)?;
+                return Ok(Rotation::Reused);
+            }
+            let user = match accounts::repo::find_user(conn, &stored.user_id)? {
+                Some(user) if user.status != UserStatus::Disabled.as_str() => user,
+                _ => return Ok(Rotation::Invalid),
+            };
+            let token = new_refresh_token(conn, &user.id, &stored.family_id, ttl)?;
+            Ok(Rotation::Rotated { user, token })
+        })
+    })
+    .await?;
+    match rotation {
+        Rotation::Rotated { user, token } => Ok(TokenPair {
+            access_token: state.jwt.issue(&user.id, &user.org_id, &user.role)?,
+            refresh_token: token,
+            expires_in: state.jwt.ttl_secs,
+        }),
+        Rotation::Reused => {
+            tracing::warn!("refresh token reused: its family is revoked");
+            Err(AppError::unauthorized(
+                "this refresh token was already used; sign in again",
+            ))
+        }
+        Rotation::Invalid => Err(AppError::unauthorized(
+            "the refresh token is invalid, revoked or expired",
+        )),
+    }
+}
+
+/// Ends the session the refresh token belongs to (its whole family). Unknown tokens are
+/// accepted silently: logging out twice is not an error.
+#[tracing::instrument(skip(state, token))]
+pub async fn logout(state: &AppState, token: String) -> AppResult<()> {
+    db::run(&state.pool, move |conn| -> AppResult<()> {
+        if let Some(stored) = repo::find_refresh_token(conn, &hash_token(&token))? {
+            repo::revoke_family(conn, &stored.family_id, ids::now())?;
+        }
+        Ok(())
+    })
+    .await
+}

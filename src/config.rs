@@ -1,0 +1,210 @@
+//! Typed settings, layered: `config/default.toml`, then `config/{VOUCH_ENV}.toml`, then
+//! `VOUCH__SECTION__KEY` environment variables. Secrets stay wrapped so they never print.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use base64::Engine;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub env: String,
+    pub data_dir: PathBuf,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub log: LogSettings,
+    pub mail: MailSettings,
+    pub auth: AuthSettings,
+    pub security: SecuritySettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub public_url: String,
+    pub workers: usize,
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    pub dir: PathBuf,
+    pub from: String,
+    pub smtp: SmtpSettings,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: String,
+    pub password: SecretString,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    pub jwt_secret: SecretString,
+    pub token_encryption_key: SecretString,
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_days: i64,
+    pub login_link_ttl_secs: i64,
+    pub invite_ttl_hours: i64,
+    pub login_links_per_email_per_hour: u32,
+    pub login_links_per_ip_per_hour: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecuritySettings {
+    pub allow_private_urls: bool,
+}
+
+impl Settings {
+    /// Loads the layers from `config_dir` for `VOUCH_ENV` (default `development`).
+    pub fn load(config_dir: &Path) -> anyhow::Result<Settings> {
+        let env = std::env::var("VOUCH_ENV").unwrap_or_else(|_| "development".into());
+        Self::load_layers(config_dir, &env, true)
+    }
+
+    /// The layers for a named environment; `with_env_vars` is off in tests so parallel tests
+    /// never read each other's process environment.
+    pub fn load_layers(
+        config_dir: &Path,
+        env: &str,
+        with_env_vars: bool,
+    ) -> anyhow::Result<Settings> {
+        // The defaults are compiled in, so the binary also starts where no config/ folder is.
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+            .add_source(config::File::from(config_dir.join("default.toml")).required(false))
+            .add_source(config::File::from(config_dir.join(format!("{env}.toml"))).required(false))
+            .set_override("env", env)?;
+        if with_env_vars {
+            builder = builder.add_source(
+                config::Environment::with_prefix("VOUCH")
+                    .prefix_separator("__")
+                    .separator("__"),
+            );
+        }
+        let settings: Settings = builder
+            .build()
+            .context("reading configuration")?
+            .try_deserialize()
+            .context("configuration has a wrong or missing value")?;
+        Ok(settings)
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == "production"
+    }
+
+    /// Fills empty secrets: generated once and kept in `data_dir` in development and test,
+    /// a start-up error in production.
+    pub fn resolve_secrets(&mut self) -> anyhow::Result<()> {
+        let production = self.is_production();
+        let data_dir = self.data_dir.clone();
+        for (name, secret) in [
+            ("jwt_secret", &mut self.auth.jwt_secret),
+            ("token_encryption_key", &mut self.auth.token_encryption_key),
+        ] {
+            if !secret.expose_secret().trim().is_empty() {
+                continue;
+            }
+            if production {
+                anyhow::bail!(
+                    "auth.{name} is not set: in production set VOUCH__AUTH__{}",
+                    name.to_uppercase()
+                );
+            }
+            *secret = SecretString::from(stored_or_generated(&data_dir, name)?);
+        }
+        Ok(())
+    }
+
+    /// The 32-byte AEAD key for social-account tokens (base64 in config).
+    pub fn token_encryption_key(&self) -> anyhow::Result<[u8; 32]> {
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(self.auth.token_encryption_key.expose_secret().trim())
+            .context("auth.token_encryption_key is not valid base64")?;
+        raw.try_into()
+            .map_err(|_| anyhow::anyhow!("auth.token_encryption_key must decode to 32 bytes"))
+    }
+}
+
+fn stored_or_generated(data_dir: &Path, name: &str) -> anyhow::Result<String> {
+    use rand::RngCore;
+    let path = data_dir.join("secrets").join(name);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if !existing.trim().is_empty() {
+            return Ok(existing.trim().to_string());
+        }
+    }
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let value = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let dir = data_dir.join("secrets");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    write_private(&path, &value).with_context(|| format!("writing {}", path.display()))?;
+    tracing::info!(secret = name, path = %path.display(), "generated a development secret");
+    Ok(value)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(value.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
+    std::fs::write(path, value)
+}

@@ -1,0 +1,165 @@
+//! `ApiJson<T>`: the JSON body extractor every handler uses. Unlike actix's own it names the
+//! field that failed (via `serde_path_to_error`) and answers problem+json, never a 500.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::{http::header, web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, FieldError};
+
+/// Largest JSON body accepted, in bytes.
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = is_json(req);
+        let declared_too_large = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .is_some_and(|len| len > JSON_LIMIT);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(AppError::UnsupportedMediaType(
+                    "send the body as application/json".into(),
+                ));
+            }
+            if declared_too_large {
+                return Err(too_large());
+            }
+            let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => too_large(),
+                _ => AppError::BadRequest(format!("could not read the body: {e}")),
+            })?;
+            parse(&bytes).map(ApiJson)
+        })
+    }
+}
+
+fn too_large() -> AppError {
+    AppError::PayloadTooLarge(format!("the body is larger than {JSON_LIMIT} bytes"))
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
+        return false;
+    };
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Deserialises `bytes`, turning serde's message into a problem that names the field.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize(&mut de) {
+        Ok(value) => {
+            de.end()
+                .map_err(|e| AppError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+            Ok(value)
+        }
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+                return Err(AppError::BadRequest(format!(
+                    "the body is not valid JSON: {inner}"
+                )));
+            }
+            Err(AppError::Validation(vec![field_error(&path, &inner)]))
+        }
+    }
+}
+
+fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
+    // serde's message ends with " at line 1 column 9", which means nothing to a client.
+    let full = err.to_string();
+    let message = full
+        .rsplit_once(" at line ")
+        .map(|(m, _)| m.to_string())
+        .unwrap_or(full);
+    let parent = if path == "." { "" } else { path };
+    // A missing field is reported at its parent; name the field itself.
+    if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        let field = if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}.{name}")
+        };
+        return FieldError::new(field, "is required");
+    }
+    let field = if parent.is_empty() { "body" } else { parent };
+    FieldError::new(field, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        email: String,
+        role: Role,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Role {
+        Admin,
+    }
+
+    fn errors(body: &str) -> AppError {
+        parse::<Body>(body.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn names_the_field_that_failed() {
+        match errors(r#"{"email": 3, "role": "admin"}"#) {
+            AppError::Validation(e) => assert_eq!(e[0].field, "email"),
+            other => panic!("{other:?}"),
+        }
+        match errors(r#"{"email": "a@b.c", "role": "root"}"#) {
+            AppError::Validation(e) => {
+                assert_eq!(e[0].field, "role");
+                assert!(e[0].message.contains("unknown variant"), "{}", e[0].message);
+            }
+            other => panic!("{other:?}"),
+        }
+        match errors(r#"{"role": "admin"}"#) {
+            AppError::Validation(e) => assert_eq!(e[0].field, "email"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn broken_json_is_a_bad_request() {
+        assert!(matches!(errors("{\"email\": "), AppError::BadRequest(_)));
+        assert!(matches!(
+            errors(r#"{"email": "a@b.c", "role": "admin"} trailing"#),
+            AppError::BadRequest(_)
+        ));
+    }
+}

@@ -1,0 +1,69 @@
+//! Prometheus metrics: request counts and latencies by route pattern (actix-web-prom), and
+//! the database pool's usage, read at scrape time.
+
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use prometheus::core::{Collector, Desc};
+use prometheus::proto::MetricFamily;
+use prometheus::{IntGauge, Opts};
+
+use crate::db::Pool;
+
+pub fn build(pool: Pool) -> anyhow::Result<PrometheusMetrics> {
+    let metrics = PrometheusMetricsBuilder::new("vouch")
+        .endpoint("/metrics")
+        // Unmatched paths share one label, so scanners cannot blow up the series count.
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(|e| anyhow::anyhow!("building metrics: {e}"))?;
+    metrics
+        .registry
+        .register(Box::new(PoolCollector::new(pool)?))?;
+    Ok(metrics)
+}
+
+struct PoolCollector {
+    pool: Pool,
+    connections: IntGauge,
+    idle: IntGauge,
+    max: IntGauge,
+}
+
+impl PoolCollector {
+    fn new(pool: Pool) -> anyhow::Result<PoolCollector> {
+        Ok(PoolCollector {
+            connections: IntGauge::with_opts(Opts::new(
+                "vouch_db_pool_connections",
+                "Open database connections (in use and idle)",
+            ))?,
+            idle: IntGauge::with_opts(Opts::new(
+                "vouch_db_pool_idle_connections",
+                "Idle database connections",
+            ))?,
+            max: IntGauge::with_opts(Opts::new(
+                "vouch_db_pool_max_connections",
+                "Configured size of the database pool",
+            ))?,
+            pool,
+        })
+    }
+}
+
+impl Collector for PoolCollector {
+    fn desc(&self) -> Vec<&Desc> {
+        [&self.connections, &self.idle, &self.max]
+            .into_iter()
+            .flat_map(|g| g.desc())
+            .collect()
+    }
+
+    fn collect(&self) -> Vec<MetricFamily> {
+        let state = self.pool.state();
+        self.connections.set(i64::from(state.connections));
+        self.idle.set(i64::from(state.idle_connections));
+        self.max.set(i64::from(self.pool.max_size()));
+        [&self.connections, &self.idle, &self.max]
+            .into_iter()
+            .flat_map(|g| g.collect())
+            .collect()
+    }
+}

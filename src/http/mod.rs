@@ -1,0 +1,9 @@
+//! HTTP plumbing shared by every domain: the JSON extractor, pagination, problem fallbacks,
+//! request ids, health and metrics endpoints, and the OpenAPI document.
+
+pub mod health;
+pub mod json;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod pagination;

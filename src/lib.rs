@@ -1,0 +1,121 @@
+//! Vouch: the backend of an employer-brand ambassador platform. `Application::build` turns
+//! settings into a running server (config → pool → mailer → routes); `main` only parses the CLI.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod mail;
+pub mod state;
+pub mod telemetry;
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, ErrorHandlers};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_scalar::{Scalar, Servable};
+
+use crate::config::Settings;
+use crate::http::json::JSON_LIMIT;
+use crate::http::middleware;
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the database (running migrations), binds the listener (port 0 picks a free
+    /// one) and builds the server; it serves once awaited.
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Application> {
+        settings.resolve_secrets()?;
+        let url = settings.database.url.clone();
+        let size = settings.database.pool_size;
+        let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<db::Pool> {
+            let pool = db::pool(&url, size).context("opening the database")?;
+            db::migrate(&pool)?;
+            Ok(pool)
+        })
+        .await??;
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
+            .with_context(|| {
+                format!("binding {}:{}", settings.server.host, settings.server.port)
+            })?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.server.workers;
+        let shutdown = settings.server.shutdown_timeout_secs;
+        let state = AppState::new(settings, pool)?;
+        let server = serve(listener, state.clone(), workers, shutdown)?;
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM, then drains in-flight requests (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(
+    listener: TcpListener,
+    state: AppState,
+    workers: usize,
+    shutdown_timeout: u64,
+) -> anyhow::Result<Server> {
+    let metrics = http::metrics::build(state.pool.clone())?;
+    let openapi = http::openapi::ApiDoc::openapi();
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(JSON_LIMIT))
+            .app_data(web::QueryConfig::default().error_handler(middleware::query_error))
+            .app_data(web::PathConfig::default().error_handler(middleware::path_error))
+            .wrap(ErrorHandlers::new().default_handler(middleware::problem_fallback))
+            .wrap(from_fn(middleware::request_id_header))
+            .wrap(metrics.clone())
+            .wrap(TracingLogger::default())
+            .service(http::health::healthz)
+            .service(http::health::readyz)
+            .service(web::resource("/api/v1/openapi.json").route(web::get().to(openapi_json)))
+            .service(Scalar::with_url("/docs", openapi.clone()))
+            .service(
+                web::scope("/api/v1")
+                    .configure(auth::routes::configure)
+                    .configure(accounts::routes::configure),
+            )
+            .default_service(web::to(middleware::not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(shutdown_timeout);
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+async fn openapi_json() -> web::Json<utoipa::openapi::OpenApi> {
+    web::Json(http::openapi::ApiDoc::openapi())
+}

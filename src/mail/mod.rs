@@ -1,0 +1,108 @@
+//! Outgoing mail through lettre: SMTP (STARTTLS or implicit TLS) in production, `.eml` files
+//! in the data folder by default so a fresh checkout needs no mail server.
+
+pub mod templates;
+
+use anyhow::Context;
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+
+use crate::config::{MailSettings, MailTransport, SmtpSecurity};
+
+/// A message ready to send: one recipient, a subject and a plain-text body.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+#[derive(Clone)]
+enum Transport {
+    File(AsyncFileTransport<Tokio1Executor>),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &MailSettings) -> anyhow::Result<Mailer> {
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .with_context(|| format!("mail.from `{}` is not a mailbox", settings.from))?;
+        let transport = match settings.transport {
+            MailTransport::File => {
+                std::fs::create_dir_all(&settings.dir)
+                    .with_context(|| format!("creating {}", settings.dir.display()))?;
+                Transport::File(AsyncFileTransport::new(&settings.dir))
+            }
+            MailTransport::Smtp => {
+                let smtp = &settings.smtp;
+                let mut builder = match smtp.security {
+                    SmtpSecurity::Starttls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?
+                    }
+                    SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
+                    SmtpSecurity::None => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                    }
+                }
+                .port(smtp.port)
+                .timeout(Some(std::time::Duration::from_secs(15)));
+                if !smtp.username.is_empty() {
+                    builder = builder.credentials(Credentials::new(
+                        smtp.username.clone(),
+                        smtp.password.expose_secret().to_string(),
+                    ));
+                }
+                Transport::Smtp(builder.build())
+            }
+        };
+        Ok(Mailer { from, transport })
+    }
+
+    #[tracing::instrument(skip(self, mail), fields(subject = %mail.subject))]
+    pub async fn send(&self, mail: Mail) -> anyhow::Result<()> {
+        let to: Mailbox = mail
+            .to
+            .parse()
+            .with_context(|| format!("recipient `{}` is not a mailbox", mail.to))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body)
+            .context("building the message")?;
+        match &self.transport {
+            Transport::File(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .context("writing mail file"),
+            Transport::Smtp(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .context("sending over SMTP"),
+        }
+    }
+
+    /// Sends without making the caller wait, so an answer takes the same time whether or not
+    /// a mail went out; failures are logged.
+    pub fn send_in_background(&self, mail: Mail) {
+        let mailer = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = mailer.send(mail).await {
+                tracing::error!(error = ?e, "mail not sent");
+            }
+        });
+    }
+}

@@ -1,0 +1,177 @@
+//! The `vouch` command: parses the CLI and hands over to the library.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::Duration;
+use clap::{Parser, Subcommand};
+use vouch::accounts::{self, Email, Role};
+use vouch::config::Settings;
+use vouch::state::AppState;
+use vouch::{db, demo, telemetry, Application};
+
+#[derive(Parser)]
+#[command(
+    name = "vouch",
+    version,
+    about = "Vouch: verified stories, shared by volunteers"
+)]
+struct Cli {
+    /// Folder with default.toml and {VOUCH_ENV}.toml.
+    #[arg(
+        long,
+        env = "VOUCH_CONFIG_DIR",
+        default_value = "config",
+        global = true
+    )]
+    config_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (migrations run first).
+    Serve {
+        /// Load the demo org first if it is not there, and print how to sign in.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo org, its comms team and ambassadors.
+    Demo,
+    /// Operator tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an org and its first admin (who is mailed an invite link).
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        admin_email: String,
+    },
+    /// Print a fresh access token for a user, on the last line of stdout.
+    Token {
+        #[arg(long)]
+        email: String,
+    },
+    /// Invite someone into an org; they are mailed a sign-in link.
+    Invite {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut settings = Settings::load(&cli.config_dir)?;
+    telemetry::init(&settings.log);
+    match cli.command {
+        Command::Serve { demo } => {
+            if demo {
+                load_demo(&settings).await?;
+            }
+            let app = Application::build(settings).await?;
+            tracing::info!(port = app.port(), "vouch is listening");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let pool = db::pool(&settings.database.url, 1)?;
+            let applied = db::migrate(&pool)?;
+            println!("{} migration(s) applied", applied.len());
+        }
+        Command::Demo => load_demo(&settings).await?,
+        Command::Admin(cmd) => {
+            settings.resolve_secrets()?;
+            let pool = db::pool(&settings.database.url, 2)?;
+            db::migrate(&pool)?;
+            let state = AppState::new(settings, pool)?;
+            admin(&state, cmd).await?;
+            // Mails go out in the background; give them a moment before the process ends.
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    }
+    Ok(())
+}
+
+async fn load_demo(settings: &Settings) -> anyhow::Result<()> {
+    let pool = db::pool(&settings.database.url, 2)?;
+    db::migrate(&pool)?;
+    match demo::load(&pool)? {
+        demo::Loaded::Created => println!("demo org `{}` loaded", demo::DEMO_SLUG),
+        demo::Loaded::AlreadyThere => println!("demo org `{}` already loaded", demo::DEMO_SLUG),
+    }
+    println!(
+        "sign in as its admin:\n  TOKEN=$(cargo run -q -- admin token --email {} | tail -n1)\n  \
+         curl -H \"Authorization: Bearer $TOKEN\" {}/api/v1/me\n\
+         or ask for a sign-in link (POST /api/v1/auth/login-link) and find the mail in {}",
+        demo::DEMO_ADMIN,
+        settings.server.public_url,
+        settings.mail.dir.display()
+    );
+    Ok(())
+}
+
+async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
+    match cmd {
+        AdminCommand::CreateOrg {
+            name,
+            slug,
+            admin_email,
+        } => {
+            let email = Email::parse(&admin_email).map_err(anyhow::Error::msg)?;
+            let ttl = Duration::hours(state.settings.auth.invite_ttl_hours);
+            let mut conn = state.pool.get()?;
+            let invited = accounts::service::create_org(&mut conn, &name, &slug, &email, None, ttl)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            accounts::service::mail_invite(state, &invited);
+            println!(
+                "org `{}` created ({}); admin {} invited",
+                invited.org.slug, invited.org.id, invited.user.email
+            );
+        }
+        AdminCommand::Token { email } => {
+            let email = Email::parse(&email).map_err(anyhow::Error::msg)?;
+            let mut conn = state.pool.get()?;
+            let user = accounts::repo::find_user_by_email(&mut conn, email.as_str())?
+                .with_context(|| format!("no user with email {email}"))?;
+            if user.status == "disabled" {
+                anyhow::bail!("{email} is disabled");
+            }
+            println!("{}", state.jwt.issue(&user.id, &user.org_id, &user.role)?);
+        }
+        AdminCommand::Invite {
+            org,
+            email,
+            role,
+            name,
+        } => {
+            let email = Email::parse(&email).map_err(anyhow::Error::msg)?;
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let org_row = {
+                let mut conn = state.pool.get()?;
+                accounts::repo::find_org_by_slug(&mut conn, &org)?
+                    .with_context(|| format!("no org with slug `{org}`"))?
+            };
+            let user = accounts::service::invite(state, None, org_row.id, email, role, name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{} invited as {}", user.email, user.role);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! What every handler can reach: the pool, settings, mailer and keys, built once at start.
+
+use std::sync::Arc;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::LoginLimiter;
+use crate::config::Settings;
+use crate::db::Pool;
+use crate::mail::Mailer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    pub mailer: Mailer,
+    pub jwt: Arc<JwtKeys>,
+    pub login_limiter: Arc<LoginLimiter>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, pool: Pool) -> anyhow::Result<AppState> {
+        let mailer = Mailer::from_settings(&settings.mail)?;
+        let jwt = JwtKeys::new(&settings.auth)?;
+        let login_limiter = LoginLimiter::new(
+            settings.auth.login_links_per_email_per_hour,
+            settings.auth.login_links_per_ip_per_hour,
+        );
+        Ok(AppState {
+            pool,
+            settings: Arc::new(settings),
+            mailer,
+            jwt: Arc::new(jwt),
+            login_limiter: Arc::new(login_limiter),
+        })
+    }
+
+    /// A link into the client app, e.g. `login?token=…`, under the public URL.
+    pub fn public_link(&self, path_and_query: &str) -> String {
+        format!(
+            "{}/{}",
+            self.settings.server.public_url.trim_end_matches('/'),
+            path_and_query.trim_start_matches('/')
+        )
+    }
+}

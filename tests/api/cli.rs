@@ -1,0 +1,155 @@
+//! The operator commands, run as the real binary against the test database.
+
+use std::process::{Command, Output};
+
+use crate::helpers::spawn_app;
+use serde_json::Value;
+
+fn vouch(db_url: &str, data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(args)
+        .arg("--config-dir")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config"))
+        .env("VOUCH_ENV", "test")
+        .env("VOUCH__DATABASE__URL", db_url)
+        .env("VOUCH__DATA_DIR", data)
+        .env("VOUCH__MAIL__TRANSPORT", "file")
+        .env("VOUCH__MAIL__DIR", data.join("mail"))
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run vouch")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+#[tokio::test]
+async fn create_org_then_token_then_invite() {
+    let app = spawn_app().await;
+    let data = tempfile::tempdir().unwrap();
+    let url = app.db.url().to_string();
+
+    let out = vouch(
+        &url,
+        data.path(),
+        &[
+            "admin",
+            "create-org",
+            "--name",
+            "Globex",
+            "--slug",
+            "globex",
+            "--admin-email",
+            "Boss@Globex.test",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("org `globex` created"));
+    let invites = std::fs::read_dir(data.path().join("mail")).unwrap().count();
+    assert_eq!(invites, 1, "the first admin is mailed an invite");
+
+    let out = vouch(
+        &url,
+        data.path(),
+        &["admin", "token", "--email", "boss@globex.test"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = stdout(&out).lines().last().unwrap().trim().to_string();
+    let me: Value = app.get("/api/v1/me", &token).await.json().await.unwrap();
+    assert_eq!(me["user"]["role"], "admin");
+    assert_eq!(me["org"]["slug"], "globex");
+
+    let out = vouch(
+        &url,
+        data.path(),
+        &[
+            "admin",
+            "invite",
+            "--org",
+            "globex",
+            "--email",
+            "wes@globex.test",
+            "--role",
+            "moderator",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let users: Value = app
+        .get("/api/v1/users?role=moderator", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(users["items"][0]["email"], "wes@globex.test");
+
+    // Mistakes are reported, not panicked over.
+    let out = vouch(
+        &url,
+        data.path(),
+        &[
+            "admin",
+            "invite",
+            "--org",
+            "globex",
+            "--email",
+            "x@globex.test",
+            "--role",
+            "king",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role"));
+    let out = vouch(
+        &url,
+        data.path(),
+        &[
+            "admin",
+            "create-org",
+            "--name",
+            "Again",
+            "--slug",
+            "globex",
+            "--admin-email",
+            "a@b.test",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists"));
+}
+
+#[tokio::test]
+async fn demo_loads_once() {
+    let app = spawn_app().await;
+    let data = tempfile::tempdir().unwrap();
+    let url = app.db.url().to_string();
+    let out = vouch(&url, data.path(), &["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("loaded"));
+    let out = vouch(&url, data.path(), &["demo"]);
+    assert!(stdout(&out).contains("already loaded"));
+    let out = vouch(
+        &url,
+        data.path(),
+        &["admin", "token", "--email", vouch::demo::DEMO_ADMIN],
+    );
+    let token = stdout(&out).lines().last().unwrap().trim().to_string();
+    let users: Value = app.get("/api/v1/users", &token).await.json().await.unwrap();
+    assert_eq!(users["items"].as_array().unwrap().len(), 4);
+}

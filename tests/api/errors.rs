@@ -1,0 +1,108 @@
+//! Bad input gets a 4xx problem+json naming the field; never a 500.
+
+use crate::helpers::{fields, problem, spawn_app};
+use serde_json::json;
+use vouch::accounts::Role;
+
+#[tokio::test]
+async fn broken_json_is_a_400_problem() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login-link"))
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+    let body = problem(res, 400).await;
+    assert_eq!(body["type"], "urn:vouch:problem:bad-request");
+}
+
+#[tokio::test]
+async fn wrong_types_and_missing_fields_name_the_field() {
+    let app = spawn_app().await;
+    let body = problem(
+        app.post("/api/v1/auth/login-link", None, &json!({ "email": 42 }))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&body), ["email"]);
+    let body = problem(
+        app.post("/api/v1/auth/login-link", None, &json!({})).await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&body), ["email"]);
+    let body = problem(
+        app.post("/api/v1/auth/login-link", None, &json!({ "email": "nope" }))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(fields(&body), ["email"]);
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not an email"));
+}
+
+#[tokio::test]
+async fn unknown_enum_values_name_the_field() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let res = app
+        .post(
+            "/api/v1/users",
+            Some(&admin.token),
+            &json!({ "email": "x@acme.test", "role": "overlord" }),
+        )
+        .await;
+    let body = problem(res, 422).await;
+    assert_eq!(fields(&body), ["role"]);
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown variant"));
+}
+
+#[tokio::test]
+async fn oversized_bodies_and_wrong_content_types_are_refused() {
+    let app = spawn_app().await;
+    let big = format!("{{\"email\": \"{}@x.io\"}}", "a".repeat(300 * 1024));
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login-link"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    problem(res, 413).await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login-link"))
+        .header("content-type", "text/plain")
+        .body("email=a@b.io")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 415).await;
+}
+
+#[tokio::test]
+async fn unknown_routes_and_bad_paging_are_problems() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    problem(app.get("/api/v1/nothing-here", &admin.token).await, 404).await;
+    let body = problem(app.get("/api/v1/users?limit=0", &admin.token).await, 422).await;
+    assert_eq!(fields(&body), ["limit"]);
+    let body = problem(app.get("/api/v1/users?limit=abc", &admin.token).await, 422).await;
+    assert!(!fields(&body).is_empty());
+    let body = problem(app.get("/api/v1/users?cursor=zzz", &admin.token).await, 422).await;
+    assert_eq!(fields(&body), ["cursor"]);
+    let body = problem(app.get("/api/v1/users?role=king", &admin.token).await, 422).await;
+    assert!(!fields(&body).is_empty());
+    let _ = Role::Admin;
+}

@@ -1,0 +1,12 @@
+//! Integration tests: each starts the real app on a random port with a fresh database
+//! (SQLite, or PostgreSQL when VOUCH_TEST_DATABASE_URL is set) and talks HTTP to it.
+
+mod helpers;
+
+mod accounts;
+mod auth_login;
+mod auth_tokens;
+mod cli;
+mod errors;
+mod migrations;
+mod service;

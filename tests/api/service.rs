@@ -1,0 +1,87 @@
+//! Health, readiness, metrics, request ids and the OpenAPI document.
+
+use crate::helpers::spawn_app;
+use serde_json::Value;
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let a = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let b = app.client.get(app.url("/nowhere")).send().await.unwrap();
+    let id_a = a.headers()["x-request-id"].to_str().unwrap().to_string();
+    let id_b = b.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert!(uuid::Uuid::parse_str(&id_a).is_ok());
+    assert_ne!(id_a, id_b);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_show_the_pool() {
+    let app = spawn_app().await;
+    for _ in 0..3 {
+        app.client.get(app.url("/healthz")).send().await.unwrap();
+    }
+    app.client
+        .get(app.url("/api/v1/users/123"))
+        .send()
+        .await
+        .unwrap();
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let healthz = text
+        .lines()
+        .find(|l| l.starts_with("vouch_http_requests_total") && l.contains("endpoint=\"/healthz\""))
+        .unwrap_or_else(|| panic!("no healthz counter in\n{text}"));
+    assert!(healthz.ends_with(" 3"), "{healthz}");
+    // The route pattern is the label, not the concrete path.
+    assert!(text.contains("endpoint=\"/api/v1/users/{id}\""), "{text}");
+    assert!(text.contains("vouch_http_requests_duration_seconds_bucket"));
+    assert!(text.contains("vouch_db_pool_max_connections 4"), "{text}");
+}
+
+#[tokio::test]
+async fn openapi_document_lists_the_api() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/auth/login-link",
+        "/auth/token",
+        "/auth/refresh",
+        "/auth/logout",
+        "/me",
+        "/users",
+        "/users/{id}",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "missing {path}");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    let docs = app.client.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap().contains("<html"));
+}
