@@ -1,0 +1,352 @@
+use super::*;
+
+mod props;
+
+fn kinds(text: &str, language: Language) -> Vec<ClaimKind> {
+    detect(text, language).into_iter().map(|c| c.kind).collect()
+}
+
+fn is_claim(text: &str, language: Language) -> bool {
+    !detect(text, language).is_empty()
+}
+
+#[test]
+fn language_codes_parse_case_and_region_insensitively() {
+    for code in ["en", "EN", "en-GB", "en_US", " en "] {
+        assert_eq!(Language::parse(code), Some(Language::En), "{code}");
+    }
+    for code in ["fr", "FR", "fr-CA", "fr_FR", "fr-be"] {
+        assert_eq!(Language::parse(code), Some(Language::Fr), "{code}");
+    }
+    for code in ["", "de", "es-ES", "-"] {
+        assert_eq!(Language::parse(code), None, "{code}");
+    }
+    assert_eq!(Language::Fr.code(), "fr");
+    assert_eq!(Language::parse(Language::En.code()), Some(Language::En));
+}
+
+#[test]
+fn kind_names_are_snake_case_and_priority_is_documented_order() {
+    let names: Vec<&str> = [
+        ClaimKind::Number,
+        ClaimKind::Ranking,
+        ClaimKind::Award,
+        ClaimKind::Absolute,
+        ClaimKind::Promise,
+    ]
+    .iter()
+    .map(|k| k.as_str())
+    .collect();
+    assert_eq!(names, ["number", "ranking", "award", "absolute", "promise"]);
+    assert!(ClaimKind::Award.priority() > ClaimKind::Ranking.priority());
+    assert!(ClaimKind::Ranking.priority() > ClaimKind::Promise.priority());
+    assert!(ClaimKind::Promise.priority() > ClaimKind::Absolute.priority());
+    assert!(ClaimKind::Absolute.priority() > ClaimKind::Number.priority());
+}
+
+#[test]
+fn a_realistic_post_flags_only_its_factual_sentences() {
+    let post = "3 ans chez Acme aujourd'hui 🎉\n\nCe que j'aime ici ?\n\
+        • la semaine de 4 jours\n\
+        • 100\u{a0}% de la mutuelle prise en charge\n\
+        • une équipe en or\n\n\
+        Nous sommes le premier employeur de la région, etc. Venez nous rencontrer !\n#recrutement #fierté";
+    let claims = detect(post, Language::Fr);
+    let texts: Vec<&str> = claims.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "la semaine de 4 jours",
+            "100\u{a0}% de la mutuelle prise en charge",
+            "Nous sommes le premier employeur de la région, etc.",
+        ]
+    );
+    let kinds: Vec<ClaimKind> = claims.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        kinds,
+        [ClaimKind::Promise, ClaimKind::Promise, ClaimKind::Ranking]
+    );
+    assert_eq!(
+        claims[2].normalized,
+        "nous sommes le premier employeur de la région etc"
+    );
+}
+
+#[test]
+fn guesses_language_from_stopwords_and_accents() {
+    assert_eq!(
+        guess_language("Nous sommes fiers de notre équipe."),
+        Language::Fr
+    );
+    assert_eq!(
+        guess_language("L'entreprise propose le télétravail"),
+        Language::Fr
+    );
+    assert_eq!(guess_language("We are proud of our team."), Language::En);
+    assert_eq!(guess_language(""), Language::En);
+    assert_eq!(guess_language("12345 !!!"), Language::En);
+}
+
+#[test]
+fn splits_sentences_but_not_decimals_abbreviations_or_urls() {
+    let text = "Our rating is 4.5 on Glassdoor. See https://vouch.io/jobs?id=3. M. Dupont, e.g. our CEO, agrees! Really?";
+    let spans: Vec<String> = sentences::split(&text.chars().collect::<Vec<_>>())
+        .into_iter()
+        .map(|(s, e)| text.chars().skip(s).take(e - s).collect())
+        .collect();
+    assert_eq!(
+        spans,
+        vec![
+            "Our rating is 4.5 on Glassdoor.",
+            "See https://vouch.io/jobs?id=3.",
+            "M. Dupont, e.g. our CEO, agrees!",
+            "Really?",
+        ]
+    );
+}
+
+#[test]
+fn splits_on_newlines_bullets_and_ellipses() {
+    let text = "Why join us…\n- 4-day week\n• unlimited holidays\n1. Full remote\nThat's it";
+    let spans: Vec<String> = sentences::split(&text.chars().collect::<Vec<_>>())
+        .into_iter()
+        .map(|(s, e)| text.chars().skip(s).take(e - s).collect())
+        .collect();
+    assert_eq!(
+        spans,
+        vec![
+            "Why join us…",
+            "4-day week",
+            "unlimited holidays",
+            "Full remote",
+            "That's it"
+        ]
+    );
+}
+
+#[test]
+fn spans_are_char_offsets_not_bytes() {
+    let text = "Équipe géniale 🎉🎉. Nous offrons 100\u{a0}% télétravail.";
+    let claims = detect(text, Language::Fr);
+    assert_eq!(claims.len(), 1);
+    let c = &claims[0];
+    let expected: String = text.chars().skip(c.start).take(c.end - c.start).collect();
+    assert_eq!(c.text, expected);
+    assert_eq!(c.text, "Nous offrons 100\u{a0}% télétravail.");
+    assert_eq!(c.kind, ClaimKind::Promise);
+}
+
+#[test]
+fn detects_each_kind() {
+    assert_eq!(
+        kinds("We are a certified B Corp.", Language::En),
+        vec![ClaimKind::Award]
+    );
+    assert_eq!(
+        kinds("Nous sommes labellisés Top Employer.", Language::Fr),
+        vec![ClaimKind::Award]
+    );
+    assert_eq!(
+        kinds("We're the biggest employer in Leeds.", Language::En),
+        vec![ClaimKind::Ranking]
+    );
+    assert_eq!(
+        kinds("Nous sommes n°1 en France.", Language::Fr),
+        vec![ClaimKind::Ranking]
+    );
+    assert_eq!(
+        kinds("You get 28 days of annual leave.", Language::En),
+        vec![ClaimKind::Promise]
+    );
+    assert_eq!(
+        kinds("La mutuelle est prise en charge à 100 %.", Language::Fr),
+        vec![ClaimKind::Promise]
+    );
+    assert_eq!(
+        kinds("Our managers never cancel one-to-ones.", Language::En),
+        vec![ClaimKind::Absolute]
+    );
+    assert_eq!(
+        kinds("Chaque collaborateur a un mentor.", Language::Fr),
+        vec![ClaimKind::Absolute]
+    );
+    assert_eq!(
+        kinds("We employ 2,300 people.", Language::En),
+        vec![ClaimKind::Number]
+    );
+    assert_eq!(
+        kinds("Nous avons ouvert 4 bureaux.", Language::Fr),
+        vec![ClaimKind::Number]
+    );
+}
+
+#[test]
+fn strongest_kind_wins_within_a_sentence() {
+    // Award beats Ranking and Number.
+    assert_eq!(
+        kinds(
+            "We are the first Great Place to Work in Lyon with 500 staff.",
+            Language::En
+        ),
+        vec![ClaimKind::Award]
+    );
+    // A universal about a benefit is reported as a promise.
+    assert_eq!(
+        kinds(
+            "Every employee gets private health insurance.",
+            Language::En
+        ),
+        vec![ClaimKind::Promise]
+    );
+}
+
+#[test]
+fn money_and_french_spacing() {
+    for s in [
+        "Salaries from €50,000.",
+        "Jusqu'à 45\u{a0}k€ brut.",
+        "Base pay of $120k.",
+        "Un salaire de 3\u{202f}000\u{a0}€ par mois.",
+    ] {
+        assert!(
+            is_claim(s, Language::Fr) || is_claim(s, Language::En),
+            "{s}"
+        );
+    }
+    assert!(is_claim(
+        "35\u{202f}% de nos salariés sont des femmes.",
+        Language::Fr
+    ));
+}
+
+#[test]
+fn personal_statements_are_not_claims_unless_about_pay_or_benefits() {
+    assert!(!is_claim("I joined 3 years ago.", Language::En));
+    assert!(!is_claim(
+        "I had 2 coffees before my first meeting.",
+        Language::En
+    ));
+    assert!(!is_claim(
+        "J'ai toujours rêvé de travailler ici.",
+        Language::Fr
+    ));
+    assert!(is_claim("I got a 10% raise this year.", Language::En));
+    assert!(is_claim("J'ai 25 jours de congés par an.", Language::Fr));
+}
+
+#[test]
+fn questions_greetings_and_hashtags_are_not_claims() {
+    for s in [
+        "Come join us!",
+        "What's your favourite perk?",
+        "#hiring #GreatPlaceToWork",
+        "Venez nous rencontrer !",
+        "Bonjour à tous",
+        "Merci à tous nos collaborateurs !",
+    ] {
+        assert!(
+            !is_claim(s, Language::En) && !is_claim(s, Language::Fr),
+            "{s}"
+        );
+    }
+    assert!(is_claim(
+        "Did you know that 40% of our engineers are women?",
+        Language::En
+    ));
+}
+
+#[test]
+fn normalize_matches_across_cosmetic_edits() {
+    assert_eq!(normalize("We have 50,000 users."), "we have 50000 users");
+    assert_eq!(
+        normalize("We have 50 000 users"),
+        normalize("we  have 50.000 USERS!")
+    );
+    assert_eq!(normalize("45\u{a0}%  des salariés…"), "45% des salariés");
+    assert_eq!(normalize("45 %"), normalize("45%"));
+    assert_eq!(normalize("Rating: 4.5 / 5 🎉"), "rating 4.5 5");
+    assert_eq!(normalize("Note de 4,5"), normalize("note de 4.5"));
+    assert_eq!(normalize("L’entreprise"), normalize("l'entreprise"));
+    assert_ne!(normalize("côte"), normalize("cote"));
+    // Found by proptest: full case folding, and spacing inside a grouped number.
+    assert_eq!(normalize("ß"), normalize("SS"));
+    assert_eq!(normalize("0 000A"), normalize("0   000a !"));
+    assert_eq!(normalize("  "), "");
+    assert_eq!(
+        detect("We offer a 4-day week.", Language::En)[0].normalized,
+        "we offer a 4 day week"
+    );
+}
+
+#[test]
+fn corpus_precision_recall() {
+    let corpus = include_str!("corpus.tsv");
+    // (true positives, false positives, false negatives, n, kind matches among true positives)
+    let mut stats: Vec<(Language, [usize; 5])> =
+        vec![(Language::En, [0; 5]), (Language::Fr, [0; 5])];
+    let mut misses = Vec::new();
+    for line in corpus
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 4, "bad corpus line: {line}");
+        let language = Language::parse(cols[0]).unwrap_or_else(|| panic!("bad lang: {line}"));
+        let expected = cols[1] == "claim";
+        assert!(expected || cols[1] == "none", "bad label: {line}");
+        let found = detect(cols[3], language);
+        let predicted = !found.is_empty();
+        let Some((_, s)) = stats.iter_mut().find(|(l, _)| *l == language) else {
+            unreachable!()
+        };
+        s[3] += 1;
+        match (expected, predicted) {
+            (true, true) => {
+                s[0] += 1;
+                if found.iter().any(|c| c.kind.as_str() == cols[2]) {
+                    s[4] += 1;
+                }
+            }
+            (false, true) => {
+                s[1] += 1;
+                misses.push(format!("FP {line} -> {:?}", found[0].kind));
+            }
+            (true, false) => {
+                s[2] += 1;
+                misses.push(format!("FN {line}"));
+            }
+            (false, false) => {}
+        }
+    }
+    for m in &misses {
+        println!("{m}");
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    let mut total = [0usize; 5];
+    for (language, s) in &stats {
+        for (t, v) in total.iter_mut().zip(s) {
+            *t += v;
+        }
+        let precision = ratio(s[0], s[0] + s[1]);
+        let recall = ratio(s[0], s[0] + s[2]);
+        println!(
+            "claims corpus {}: precision {precision:.2} recall {recall:.2} (n={}; kind agreement {:.2})",
+            language.code(),
+            s[3],
+            ratio(s[4], s[0])
+        );
+        assert!(recall >= 0.95, "{} recall {recall:.2}", language.code());
+        assert!(
+            precision >= 0.85,
+            "{} precision {precision:.2}",
+            language.code()
+        );
+    }
+    println!(
+        "claims corpus all: precision {:.2} recall {:.2} (n={})",
+        ratio(total[0], total[0] + total[1]),
+        ratio(total[0], total[0] + total[2]),
+        total[3]
+    );
+    assert!(total[3] >= 200, "corpus too small");
+}
