@@ -20,6 +20,13 @@ pub struct Settings {
     pub mail: MailSettings,
     pub auth: AuthSettings,
     pub security: SecuritySettings,
+    pub moderation: ModerationSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModerationSettings {
+    /// How often moderators get the digest of new submissions.
+    pub digest_interval_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

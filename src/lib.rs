@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod claims;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -11,8 +12,12 @@ pub mod error;
 pub mod http;
 pub mod ids;
 pub mod mail;
+pub mod moderation;
 pub mod state;
+pub mod stories;
 pub mod telemetry;
+pub mod text;
+pub mod urls;
 
 use std::net::TcpListener;
 
@@ -55,7 +60,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = settings.server.workers;
         let shutdown = settings.server.shutdown_timeout_secs;
+        let digest_every =
+            std::time::Duration::from_secs(settings.moderation.digest_interval_secs.max(1));
         let state = AppState::new(settings, pool)?;
+        moderation::digest::spawn(state.clone(), digest_every);
         let server = serve(listener, state.clone(), workers, shutdown)?;
         Ok(Application {
             port,
@@ -104,7 +112,10 @@ fn serve(
             .service(
                 web::scope("/api/v1")
                     .configure(auth::routes::configure)
-                    .configure(accounts::routes::configure),
+                    .configure(accounts::routes::configure)
+                    .configure(stories::routes::configure)
+                    .configure(moderation::routes::configure)
+                    .configure(claims::routes::configure),
             )
             .default_service(web::to(middleware::not_found))
     })

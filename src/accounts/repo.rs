@@ -97,3 +97,15 @@ pub fn update_role_and_status(
         .execute(conn)
         .map(|_| ())
 }
+
+pub fn set_policy(
+    conn: &mut DbConn,
+    org_id: &str,
+    policy: &str,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(orgs::table.find(org_id))
+        .set((orgs::policy.eq(policy), orgs::updated_at.eq(at)))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,12 +1,13 @@
 //! HTTP for accounts: `/me`, the org, and user management for the comms team.
 
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, put, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Email, Role, UserStatus};
 use super::service::{self, OrgView, UserView};
 use crate::auth::{role, AuthUser, Authorized};
+use crate::claims::policy::Policy;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{Page, PageParams};
@@ -17,7 +18,46 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(list_users)
         .service(invite_user)
         .service(get_user)
-        .service(update_user);
+        .service(update_user)
+        .service(get_policy)
+        .service(put_policy);
+}
+
+/// The org's editorial policy: forbidden terms and required hashtags.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = 200, body = Policy))
+)]
+#[get("/org/policy")]
+pub async fn get_policy(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> AppResult<web::Json<Policy>> {
+    let org_id = caller.org_id.clone();
+    let policy = crate::db::run(&state.pool, move |conn| {
+        crate::stories::service::policy_of(conn, &org_id)
+    })
+    .await?;
+    Ok(web::Json(policy))
+}
+
+/// Replaces the org's editorial policy (admins). The gate applies it at once.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = Policy,
+    responses((status = 200, body = Policy), (status = 422, body = Problem))
+)]
+#[put("/org/policy")]
+pub async fn put_policy(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Admin>,
+    body: ApiJson<Policy>,
+) -> AppResult<web::Json<Policy>> {
+    Ok(web::Json(
+        service::set_policy(&state, caller.user, body.0).await?,
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -86,7 +86,7 @@ pub fn create_org(
 ) -> AppResult<Invited> {
     let name = parse_display_name(name).map_err(|m| AppError::validation("name", m))?;
     let slug = parse_slug(slug).map_err(|m| AppError::validation("slug", m))?;
-    db::transaction(conn, |conn| {
+    db::transaction(conn, |conn| -> AppResult<_> {
         if repo::find_org_by_slug(conn, &slug)?.is_some() {
             return Err(AppError::conflict(format!(
                 "an org with slug `{slug}` exists"
@@ -197,8 +197,8 @@ pub async fn invite(
     display_name: Option<String>,
 ) -> AppResult<User> {
     let ttl = Duration::hours(state.settings.auth.invite_ttl_hours);
-    let invited = db::run(&state.pool, move |conn| {
-        db::transaction(conn, |conn| {
+    let invited = db::run(&state.pool, move |conn| -> AppResult<_> {
+        db::transaction(conn, |conn| -> AppResult<_> {
             let org = repo::find_org(conn, &org_id)?.ok_or(AppError::NotFound)?;
             let name = display_name
                 .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_string());
@@ -216,6 +216,53 @@ pub async fn invite(
     .await?;
     mail_invite(state, &invited);
     Ok(invited.user)
+}
+
+/// The org row, for other domains (policy, disclosure).
+pub fn org(conn: &mut DbConn, org_id: &str) -> AppResult<Org> {
+    repo::find_org(conn, org_id)?.ok_or(AppError::NotFound)
+}
+
+/// A user of the org, or 404.
+pub fn user(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<User> {
+    repo::find_user_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)
+}
+
+/// Addresses of the org's active comms team (moderators and admins), for review notices.
+pub fn staff_emails(conn: &mut DbConn, org_id: &str) -> AppResult<Vec<String>> {
+    Ok(repo::list_users(conn, org_id, None, None, 10_000)?
+        .into_iter()
+        .filter(|u| u.role() >= Role::Moderator && u.status == UserStatus::Active.as_str())
+        .map(|u| u.email)
+        .collect())
+}
+
+/// Sets the org's editorial policy (admins).
+pub async fn set_policy(
+    state: &AppState,
+    caller: AuthUser,
+    policy: crate::claims::policy::Policy,
+) -> AppResult<crate::claims::policy::Policy> {
+    let policy = policy.normalized()?;
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        db::transaction(conn, |conn| -> AppResult<_> {
+            let raw = serde_json::to_string(&policy).map_err(anyhow::Error::from)?;
+            repo::set_policy(conn, &caller.org_id, &raw, ids::now())?;
+            audit::record(
+                conn,
+                audit::Entry {
+                    org_id: &caller.org_id,
+                    actor_id: Some(&caller.id),
+                    action: "org.policy_changed",
+                    object_type: "org",
+                    object_id: &caller.org_id,
+                    detail: serde_json::to_value(&policy).unwrap_or_default(),
+                },
+            )?;
+            Ok(policy)
+        })
+    })
+    .await
 }
 
 pub async fn me(state: &AppState, user: AuthUser) -> AppResult<(User, Org)> {
@@ -289,8 +336,8 @@ pub async fn update_user(
             "can be set to active or disabled only",
         ));
     }
-    db::run(&state.pool, move |conn| {
-        db::transaction(conn, |conn| {
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        db::transaction(conn, |conn| -> AppResult<_> {
             let user =
                 repo::find_user_in_org(conn, &caller.org_id, &id)?.ok_or(AppError::NotFound)?;
             let new_role = role.map(Role::as_str).unwrap_or(&user.role).to_string();

@@ -100,7 +100,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stories (id) {
+        id -> Text,
+        org_id -> Text,
+        author_id -> Text,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        link_url -> Nullable<Text>,
+        media_urls -> Text,
+        language -> Text,
+        captions -> Text,
+        status -> Text,
+        publish_from -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        review_notified_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    story_topics (story_id, topic) {
+        story_id -> Text,
+        topic -> Text,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> Text,
+        story_id -> Text,
+        field -> Text,
+        text -> Text,
+        normalized -> Text,
+        kind -> Text,
+        origin -> Text,
+        status -> Text,
+        span_start -> Integer,
+        span_end -> Integer,
+        evidence_url -> Nullable<Text>,
+        evidence_note -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        verification_expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
+diesel::joinable!(stories -> orgs (org_id));
+diesel::joinable!(story_topics -> stories (story_id));
+diesel::joinable!(claims -> stories (story_id));
 diesel::joinable!(consents -> users (user_id));
 diesel::joinable!(login_links -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -116,4 +174,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     audit_events,
     idempotency_keys,
+    stories,
+    story_topics,
+    claims,
 );

@@ -97,7 +97,9 @@ fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
         .rsplit_once(" at line ")
         .map(|(m, _)| m.to_string())
         .unwrap_or(full);
-    let parent = if path == "." { "" } else { path };
+    // Map keys show as `?` in the path; the map itself is the field to name.
+    let path = path.trim_end_matches(".?");
+    let parent = if path == "." || path == "?" { "" } else { path };
     // A missing field is reported at its parent; name the field itself.
     if let Some(name) = message
         .strip_prefix("missing field `")

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{accounts, auth, error};
+use crate::{accounts, auth, claims, error, moderation, stories};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,12 +23,35 @@ use crate::{accounts, auth, error};
         accounts::routes::invite_user,
         accounts::routes::get_user,
         accounts::routes::update_user,
+        accounts::routes::get_policy,
+        accounts::routes::put_policy,
+        stories::routes::create_story,
+        stories::routes::list_stories,
+        stories::routes::feed,
+        stories::routes::get_story,
+        stories::routes::update_story,
+        moderation::routes::submit,
+        moderation::routes::approve,
+        moderation::routes::reject,
+        moderation::routes::request_changes,
+        moderation::routes::archive,
+        moderation::routes::retract,
+        moderation::routes::review_queue,
+        claims::routes::check,
+        claims::routes::add_claim,
+        claims::routes::verify,
+        claims::routes::dismiss,
+        claims::routes::dispute,
+        claims::routes::refute,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Passwordless sign-in and sessions"),
-        (name = "accounts", description = "The signed-in user, the org and its members"),
+        (name = "accounts", description = "The signed-in user, the org, its members and policy"),
+        (name = "stories", description = "Company stories, testimonials and the ambassadors' feed"),
+        (name = "moderation", description = "Review, decisions with reasons, the review queue"),
+        (name = "claims", description = "Claim detection, verification and the authenticity gate"),
     )
 )]
 pub struct ApiDoc;

@@ -28,3 +28,33 @@ pub fn invite(to: &str, org_name: &str, role: &str, link: &str, hours: i64) -> M
         ),
     }
 }
+
+/// The author learns each decision about their story, with its reason.
+pub fn decision(to: &str, title: &str, decision: &str, reason: Option<&str>) -> Mail {
+    let reason = reason
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| format!("\nThe reviewer's reason:\n\n  {r}\n"))
+        .unwrap_or_default();
+    Mail {
+        to: to.to_string(),
+        subject: format!("Your story \"{title}\" was {decision}"),
+        body: format!(
+            "Hello,\n\nYour story \"{title}\" was {decision}.\n{reason}\n\
+             You can see it, and its claims, in Vouch.\n"
+        ),
+    }
+}
+
+/// One mail per moderator listing what entered review since the last one.
+pub fn review_digest(to: &str, entries: &[(String, String)]) -> Mail {
+    let list: String = entries
+        .iter()
+        .map(|(title, author)| format!("  - \"{title}\" by {author}\n"))
+        .collect();
+    let n = entries.len();
+    Mail {
+        to: to.to_string(),
+        subject: format!("{n} {} waiting for review", if n == 1 { "story" } else { "stories" }),
+        body: format!("Hello,\n\nNew in the review queue:\n\n{list}\nThe queue shows how long each has waited.\n"),
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod smtp;
+pub mod stories;
 
 use std::path::PathBuf;
 

@@ -65,7 +65,7 @@ impl MailCatcher {
         let mut server = Server::new(handler);
         server
             .with_name("mail.test")
-            .with_num_threads(1)
+            .with_num_threads(8)
             .with_ssl(SslConfig::None)
             .expect("no tls")
             .with_tcp_listener(listener);

@@ -1,0 +1,3 @@
+DROP TABLE claims;
+DROP TABLE story_topics;
+DROP TABLE stories;

@@ -1,0 +1,90 @@
+//! Claim rows and statuses. A verification can expire: the *effective* status, not the
+//! stored one, is what the gate reads, so expiry needs no job to take effect.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::schema::claims;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = claims)]
+pub struct Claim {
+    pub id: String,
+    pub story_id: String,
+    pub field: String,
+    pub text: String,
+    pub normalized: String,
+    pub kind: String,
+    pub origin: String,
+    pub status: String,
+    pub span_start: i32,
+    pub span_end: i32,
+    pub evidence_url: Option<String>,
+    pub evidence_note: Option<String>,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub verification_expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    Unverified,
+    Verified,
+    Disputed,
+    Refuted,
+    /// A moderator judged the sentence not to be a claim (with a reason).
+    Dismissed,
+}
+
+impl ClaimStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Unverified => "unverified",
+            ClaimStatus::Verified => "verified",
+            ClaimStatus::Disputed => "disputed",
+            ClaimStatus::Refuted => "refuted",
+            ClaimStatus::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn parse(s: &str) -> ClaimStatus {
+        match s {
+            "verified" => ClaimStatus::Verified,
+            "disputed" => ClaimStatus::Disputed,
+            "refuted" => ClaimStatus::Refuted,
+            "dismissed" => ClaimStatus::Dismissed,
+            _ => ClaimStatus::Unverified,
+        }
+    }
+
+    /// Whether a claim in this status lets its story go out.
+    pub fn is_clear(self) -> bool {
+        matches!(self, ClaimStatus::Verified | ClaimStatus::Dismissed)
+    }
+}
+
+impl Claim {
+    pub fn stored_status(&self) -> ClaimStatus {
+        ClaimStatus::parse(&self.status)
+    }
+
+    pub fn verification_expired(&self, now: NaiveDateTime) -> bool {
+        self.stored_status() == ClaimStatus::Verified
+            && self.verification_expires_at.is_some_and(|at| at <= now)
+    }
+
+    /// The status as of `now`: a verification past its expiry counts as unverified again.
+    pub fn status_at(&self, now: NaiveDateTime) -> ClaimStatus {
+        if self.verification_expired(now) {
+            ClaimStatus::Unverified
+        } else {
+            self.stored_status()
+        }
+    }
+}

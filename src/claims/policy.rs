@@ -1,0 +1,198 @@
+//! The org's editorial policy: forbidden words and phrases, and hashtags every caption must
+//! carry. Checked by the same gate as claims.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{AppError, FieldError};
+use crate::text::{char_slice, find_ignoring_case};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Policy {
+    /// Words or phrases that may not appear (matched case-insensitively, on word boundaries).
+    #[serde(default)]
+    pub forbidden: Vec<String>,
+    /// Hashtags every caption must contain, e.g. `#LifeAtAcme`.
+    #[serde(default)]
+    pub required_hashtags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ViolationRule {
+    Forbidden,
+    MissingHashtag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PolicyViolation {
+    pub rule: ViolationRule,
+    /// Which text: `body`, `title`, `captions.x` … (`text` for a free-text check).
+    pub field: String,
+    /// The forbidden term or the missing hashtag.
+    pub term: String,
+    /// The text as written where a forbidden term matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<String>,
+    /// Char offsets of the match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<usize>,
+}
+
+const MAX_TERMS: usize = 200;
+
+impl Policy {
+    pub fn from_json(raw: &str) -> Policy {
+        serde_json::from_str(raw).unwrap_or_default()
+    }
+
+    /// Trims, drops empties and duplicates, and checks sizes; hashtags get their `#`.
+    pub fn normalized(self) -> Result<Policy, AppError> {
+        let mut errors = Vec::new();
+        let clean = |list: Vec<String>, field: &str, errors: &mut Vec<FieldError>| {
+            let mut out: Vec<String> = Vec::new();
+            for term in list {
+                let term = term.trim().to_string();
+                if term.is_empty() {
+                    continue;
+                }
+                if term.chars().count() > 100 {
+                    errors.push(FieldError::new(
+                        field,
+                        format!("`{term}` is longer than 100 characters"),
+                    ));
+                    continue;
+                }
+                if !out.iter().any(|t| t.to_lowercase() == term.to_lowercase()) {
+                    out.push(term);
+                }
+            }
+            if out.len() > MAX_TERMS {
+                errors.push(FieldError::new(
+                    field,
+                    format!("at most {MAX_TERMS} entries"),
+                ));
+            }
+            out
+        };
+        let forbidden = clean(self.forbidden, "forbidden", &mut errors);
+        let mut required_hashtags = clean(self.required_hashtags, "required_hashtags", &mut errors);
+        for tag in required_hashtags.iter_mut() {
+            if !tag.starts_with('#') {
+                tag.insert(0, '#');
+            }
+            if tag.chars().skip(1).any(|c| c.is_whitespace()) || tag.len() < 2 {
+                errors.push(FieldError::new(
+                    "required_hashtags",
+                    format!("`{tag}` is not a hashtag"),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Policy {
+                forbidden,
+                required_hashtags,
+            })
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+
+    /// Forbidden terms found in `text`, with the text as written where each matched.
+    pub fn forbidden_in(&self, field: &str, text: &str) -> Vec<PolicyViolation> {
+        self.forbidden
+            .iter()
+            .filter_map(|term| {
+                let (start, end) = find_ignoring_case(text, term, true)?;
+                Some(PolicyViolation {
+                    rule: ViolationRule::Forbidden,
+                    field: field.to_string(),
+                    term: term.clone(),
+                    matched: Some(char_slice(text, start, end)),
+                    start: Some(start),
+                    end: Some(end),
+                })
+            })
+            .collect()
+    }
+
+    /// Required hashtags absent from a caption (compared case-insensitively, whole tags).
+    pub fn missing_hashtags(&self, field: &str, caption: &str) -> Vec<PolicyViolation> {
+        let tags: Vec<String> = caption
+            .split(|c: char| {
+                c.is_whitespace() || matches!(c, ',' | '.' | '!' | '?' | ';' | ':' | ')' | '(')
+            })
+            .filter(|w| w.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect();
+        self.required_hashtags
+            .iter()
+            .filter(|tag| !tags.contains(&tag.to_lowercase()))
+            .map(|tag| PolicyViolation {
+                rule: ViolationRule::MissingHashtag,
+                field: field.to_string(),
+                term: tag.clone(),
+                matched: None,
+                start: None,
+                end: None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> Policy {
+        Policy {
+            forbidden: vec!["guaranteed".into(), "number one".into()],
+            required_hashtags: vec!["#LifeAtAcme".into()],
+        }
+    }
+
+    #[test]
+    fn forbidden_terms_match_whole_words_with_their_span() {
+        let v = policy().forbidden_in("body", "Bonus GUARANTEED for all. Not unguaranteed.");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].matched.as_deref(), Some("GUARANTEED"));
+        assert_eq!((v[0].start, v[0].end), (Some(6), Some(16)));
+        assert!(policy()
+            .forbidden_in("body", "We are number  one")
+            .is_empty());
+        assert_eq!(policy().forbidden_in("body", "Élue number one!").len(), 1);
+    }
+
+    #[test]
+    fn hashtags_are_whole_tags() {
+        assert!(policy()
+            .missing_hashtags("c", "Great day #lifeatacme!")
+            .is_empty());
+        assert_eq!(
+            policy()
+                .missing_hashtags("c", "Great day #LifeAtAcmeFake")
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn normalising_adds_hash_and_drops_duplicates() {
+        let p = Policy {
+            forbidden: vec![" best ".into(), "BEST".into(), "".into()],
+            required_hashtags: vec!["LifeAtAcme".into()],
+        }
+        .normalized()
+        .unwrap();
+        assert_eq!(p.forbidden, ["best"]);
+        assert_eq!(p.required_hashtags, ["#LifeAtAcme"]);
+        assert!(Policy {
+            forbidden: vec![],
+            required_hashtags: vec!["two words".into()]
+        }
+        .normalized()
+        .is_err());
+    }
+}

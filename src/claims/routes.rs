@@ -1,0 +1,236 @@
+//! HTTP for claims: the live check clients call while a user types, manual claims, and the
+//! moderator's verdicts. Verdicts answer with the whole story, so the gate's new state shows.
+
+use actix_web::{post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::detector::{ClaimKind, Language};
+use super::gate::Authenticity;
+use super::service::{self, Verdict};
+use crate::auth::{role, AuthUser, Authorized};
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::json::ApiJson;
+use crate::ids;
+use crate::state::AppState;
+use crate::stories::view::StoryView;
+use crate::urls::parse_public_url;
+use crate::{db, stories};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(check)
+        .service(add_claim)
+        .service(verify)
+        .service(dismiss)
+        .service(dispute)
+        .service(refute);
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    pub text: String,
+    /// `en` or `fr`; guessed when absent.
+    #[schema(value_type = Option<String>, example = "fr")]
+    pub language: Option<Language>,
+    /// Match against this story's verified and dismissed claims.
+    pub story_id: Option<String>,
+}
+
+/// The claims in a text and whether it could go out: any signed-in user, as they type.
+#[utoipa::path(tag = "claims", security(("bearer" = [])), request_body = CheckRequest,
+    responses((status = 200, body = Authenticity), (status = 422, body = Problem)))]
+#[post("/authenticity/check")]
+pub async fn check(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: ApiJson<CheckRequest>,
+) -> AppResult<web::Json<Authenticity>> {
+    let body = body.0;
+    if body.text.chars().count() > 20_000 {
+        return Err(AppError::validation("text", "at most 20000 characters"));
+    }
+    Ok(web::Json(
+        service::check(&state, &caller, body.text, body.language, body.story_id).await?,
+    ))
+}
+
+async fn story_view(state: &AppState, org_id: String, story_id: String) -> AppResult<StoryView> {
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        let story = stories::service::load(conn, &org_id, &story_id)?;
+        stories::service::view_one(conn, &org_id, story)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManualClaimRequest {
+    /// Text as it appears in the story's title, body or a caption.
+    pub text: String,
+    /// `number`, `ranking`, `award`, `absolute` or `promise`.
+    #[schema(value_type = Option<String>)]
+    pub kind: Option<ClaimKind>,
+}
+
+/// Marks text the detector missed as a claim (moderators).
+#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = ManualClaimRequest,
+    responses((status = 201, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/stories/{id}/claims")]
+pub async fn add_claim(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: ApiJson<ManualClaimRequest>,
+) -> AppResult<HttpResponse> {
+    let org_id = caller.org_id.clone();
+    let story_id = service::add_manual(
+        &state,
+        caller.user,
+        id.into_inner(),
+        body.0.text,
+        body.0.kind,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(story_view(&state, org_id, story_id).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    /// Where the evidence is (a public http(s) URL).
+    pub evidence_url: Option<String>,
+    /// What the evidence is. At least one of `evidence_url` and `evidence_note` is required.
+    pub evidence_note: Option<String>,
+    /// After this, the claim counts as unverified again.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+async fn apply(
+    state: &AppState,
+    caller: Authorized<role::Moderator>,
+    claim_id: String,
+    verdict: Verdict,
+) -> AppResult<web::Json<StoryView>> {
+    let org_id = caller.org_id.clone();
+    let story_id = service::decide(state, caller.user, claim_id, verdict).await?;
+    Ok(web::Json(story_view(state, org_id, story_id).await?))
+}
+
+fn reason(body: ReasonRequest) -> AppResult<String> {
+    let reason = body.reason.trim().to_string();
+    match reason.chars().count() {
+        0 => Err(AppError::validation("reason", "is required")),
+        n if n > 2000 => Err(AppError::validation("reason", "at most 2000 characters")),
+        _ => Ok(reason),
+    }
+}
+
+/// Verifies a claim with evidence (moderators).
+#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = VerifyRequest,
+    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/claims/{id}/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: ApiJson<VerifyRequest>,
+) -> AppResult<web::Json<StoryView>> {
+    let body = body.0;
+    let allow_private = state.settings.security.allow_private_urls;
+    let evidence_url = match body
+        .evidence_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        Some(raw) => Some(
+            parse_public_url(raw, allow_private)
+                .map_err(|m| AppError::validation("evidence_url", m))?,
+        ),
+        None => None,
+    };
+    let evidence_note = body
+        .evidence_note
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty());
+    if evidence_url.is_none() && evidence_note.is_none() {
+        return Err(AppError::Validation(vec![
+            crate::error::FieldError::new("evidence_url", "give evidence: a URL, a note, or both"),
+            crate::error::FieldError::new("evidence_note", "give evidence: a URL, a note, or both"),
+        ]));
+    }
+    if evidence_note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > 2000)
+    {
+        return Err(AppError::validation(
+            "evidence_note",
+            "at most 2000 characters",
+        ));
+    }
+    let expires_at = body.expires_at.map(|t| t.naive_utc());
+    if expires_at.is_some_and(|t| t <= ids::now()) {
+        return Err(AppError::validation("expires_at", "must be in the future"));
+    }
+    apply(
+        &state,
+        caller,
+        id.into_inner(),
+        Verdict::Verify {
+            evidence_url,
+            evidence_note,
+            expires_at,
+        },
+    )
+    .await
+}
+
+/// Marks a detected sentence as "not a claim", with the reason (moderators).
+#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/claims/{id}/dismiss")]
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: ApiJson<ReasonRequest>,
+) -> AppResult<web::Json<StoryView>> {
+    let reason = reason(body.0)?;
+    apply(&state, caller, id.into_inner(), Verdict::Dismiss { reason }).await
+}
+
+/// Marks a claim disputed: the story stops being publishable at once.
+#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/claims/{id}/dispute")]
+pub async fn dispute(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: ApiJson<ReasonRequest>,
+) -> AppResult<web::Json<StoryView>> {
+    let reason = reason(body.0)?;
+    apply(&state, caller, id.into_inner(), Verdict::Dispute { reason }).await
+}
+
+/// Marks a claim refuted: the story leaves the feed and every public read at once.
+#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonRequest,
+    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/claims/{id}/refute")]
+pub async fn refute(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: ApiJson<ReasonRequest>,
+) -> AppResult<web::Json<StoryView>> {
+    let reason = reason(body.0)?;
+    apply(&state, caller, id.into_inner(), Verdict::Refute { reason }).await
+}

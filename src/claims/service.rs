@@ -1,0 +1,389 @@
+//! Claim rules: re-detection on every save, manual claims, and the moderator's decisions
+//! (verify with evidence, dismiss as "not a claim", dispute, refute), each audited.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+
+use super::detector::{self, Language};
+use super::gate::{self, Authenticity, ClaimView};
+use super::model::{Claim, ClaimStatus};
+use super::policy::Policy;
+use super::repo::{self, Decision};
+use crate::audit;
+use crate::auth::AuthUser;
+use crate::db::{self, DbConn};
+use crate::error::{AppError, AppResult};
+use crate::ids;
+use crate::moderation::cascade;
+use crate::state::AppState;
+use crate::stories::{self, Story};
+use crate::text::{char_slice, find_ignoring_case};
+
+fn story_language(story: &Story) -> Language {
+    Language::parse(&story.language).unwrap_or(Language::En)
+}
+
+/// Re-detects the claims of a story after a save. A claim whose normalised text is still
+/// there keeps its status (a verification survives rewording around it); new ones start
+/// unverified; detected claims that left the text go. Manual claims stay while their text
+/// can still be found.
+pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
+    let language = story_language(story);
+    let texts = story.texts();
+    let existing = repo::for_story(conn, &story.id)?;
+    let now = ids::now();
+    let mut kept: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (field, text) in &texts {
+        for found in detector::detect(text, language) {
+            if !seen.insert(found.normalized.clone()) {
+                continue;
+            }
+            let (start, end) = (found.start as i32, found.end as i32);
+            match existing.iter().find(|c| c.normalized == found.normalized) {
+                Some(claim) => {
+                    repo::move_span(conn, &claim.id, field, &found.text, start, end)?;
+                    kept.insert(claim.id.clone());
+                }
+                None => repo::insert(
+                    conn,
+                    &Claim {
+                        id: ids::new_id(),
+                        story_id: story.id.clone(),
+                        field: field.clone(),
+                        text: found.text,
+                        normalized: found.normalized,
+                        kind: found.kind.as_str().to_string(),
+                        origin: "detected".into(),
+                        status: ClaimStatus::Unverified.as_str().into(),
+                        span_start: start,
+                        span_end: end,
+                        evidence_url: None,
+                        evidence_note: None,
+                        reason: None,
+                        decided_by: None,
+                        decided_at: None,
+                        verification_expires_at: None,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?,
+            }
+        }
+    }
+    let manual: Vec<&Claim> = existing
+        .iter()
+        .filter(|c| c.origin == "manual" && !kept.contains(&c.id))
+        .collect();
+    for claim in manual {
+        if let Some((field, start, end)) = locate(&texts, &claim.text) {
+            repo::move_span(
+                conn,
+                &claim.id,
+                &field,
+                &claim.text,
+                start as i32,
+                end as i32,
+            )?;
+            kept.insert(claim.id.clone());
+        }
+    }
+    let gone: Vec<String> = existing
+        .into_iter()
+        .filter(|c| !kept.contains(&c.id))
+        .map(|c| c.id)
+        .collect();
+    repo::delete(conn, &gone)?;
+    Ok(())
+}
+
+fn locate(texts: &[(String, String)], needle: &str) -> Option<(String, usize, usize)> {
+    texts.iter().find_map(|(field, text)| {
+        find_ignoring_case(text, needle, false).map(|(s, e)| (field.clone(), s, e))
+    })
+}
+
+/// `POST /authenticity/check`: the claims and policy breaches of a free text, matched
+/// against a story's decisions when one is named.
+pub async fn check(
+    state: &AppState,
+    caller: &AuthUser,
+    text: String,
+    language: Option<Language>,
+    story_id: Option<String>,
+) -> AppResult<Authenticity> {
+    let org_id = caller.org_id.clone();
+    let language = language.unwrap_or_else(|| detector::guess_language(&text));
+    let (stored, policy) = db::run(&state.pool, move |conn| -> AppResult<_> {
+        let policy = stories::service::policy_of(conn, &org_id)?;
+        let stored = match story_id {
+            Some(id) => {
+                let story = stories::service::load(conn, &org_id, &id)?;
+                repo::for_story(conn, &story.id)?
+            }
+            None => Vec::new(),
+        };
+        Ok((stored, policy))
+    })
+    .await?;
+    let now = ids::now();
+    let views = detector::detect(&text, language)
+        .into_iter()
+        .map(
+            |found| match stored.iter().find(|c| c.normalized == found.normalized) {
+                Some(claim) => ClaimView {
+                    field: "text".into(),
+                    start: found.start,
+                    end: found.end,
+                    text: found.text,
+                    ..ClaimView::of(claim, now)
+                },
+                None => ClaimView {
+                    id: None,
+                    field: "text".into(),
+                    text: found.text,
+                    start: found.start,
+                    end: found.end,
+                    kind: found.kind.as_str().to_string(),
+                    origin: "detected".into(),
+                    status: ClaimStatus::Unverified,
+                    verification_expired: false,
+                    evidence_url: None,
+                    evidence_note: None,
+                    reason: None,
+                    decided_by: None,
+                    decided_at: None,
+                    verification_expires_at: None,
+                },
+            },
+        )
+        .collect();
+    Ok(gate::assess_content(
+        views,
+        &policy,
+        &[("text".into(), text)],
+    ))
+}
+
+/// A moderator marks text the detector missed as a claim.
+pub async fn add_manual(
+    state: &AppState,
+    caller: AuthUser,
+    story_id: String,
+    text: String,
+    kind: Option<detector::ClaimKind>,
+) -> AppResult<String> {
+    let text = text.trim().to_string();
+    if text.chars().count() < 3 || text.chars().count() > 1000 {
+        return Err(AppError::validation("text", "must be 3 to 1000 characters"));
+    }
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        db::transaction(conn, |conn| -> AppResult<String> {
+            let story = stories::service::load(conn, &caller.org_id, &story_id)?;
+            let (field, start, end) = locate(&story.texts(), &text).ok_or_else(|| {
+                AppError::validation(
+                    "text",
+                    "does not appear in the story's title, body or captions",
+                )
+            })?;
+            let quoted = story
+                .texts()
+                .into_iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, t)| char_slice(&t, start, end))
+                .unwrap_or_else(|| text.clone());
+            let normalized = detector::normalize(&quoted);
+            if repo::for_story(conn, &story.id)?
+                .iter()
+                .any(|c| c.normalized == normalized)
+            {
+                return Err(AppError::conflict(
+                    "this text is already a claim of the story",
+                ));
+            }
+            let now = ids::now();
+            let claim = Claim {
+                id: ids::new_id(),
+                story_id: story.id.clone(),
+                field,
+                text: quoted,
+                normalized,
+                kind: kind.map(|k| k.as_str()).unwrap_or("manual").to_string(),
+                origin: "manual".into(),
+                status: ClaimStatus::Unverified.as_str().into(),
+                span_start: start as i32,
+                span_end: end as i32,
+                evidence_url: None,
+                evidence_note: None,
+                reason: None,
+                decided_by: Some(caller.id.clone()),
+                decided_at: Some(now),
+                verification_expires_at: None,
+                created_at: now,
+                updated_at: now,
+            };
+            repo::insert(conn, &claim)?;
+            record(
+                conn,
+                &caller,
+                &claim,
+                "claim.added",
+                serde_json::json!({ "text": claim.text }),
+            )?;
+            Ok(story.id)
+        })
+    })
+    .await
+}
+
+/// What a moderator decides about a claim.
+pub enum Verdict {
+    Verify {
+        evidence_url: Option<String>,
+        evidence_note: Option<String>,
+        expires_at: Option<NaiveDateTime>,
+    },
+    Dismiss {
+        reason: String,
+    },
+    Dispute {
+        reason: String,
+    },
+    Refute {
+        reason: String,
+    },
+}
+
+impl Verdict {
+    fn status(&self) -> ClaimStatus {
+        match self {
+            Verdict::Verify { .. } => ClaimStatus::Verified,
+            Verdict::Dismiss { .. } => ClaimStatus::Dismissed,
+            Verdict::Dispute { .. } => ClaimStatus::Disputed,
+            Verdict::Refute { .. } => ClaimStatus::Refuted,
+        }
+    }
+}
+
+/// Applies a verdict; returns the story id. Disputing or refuting a claim of a story that
+/// was out there withdraws it at once (audited, and the hook later steps hang on).
+pub async fn decide(
+    state: &AppState,
+    caller: AuthUser,
+    claim_id: String,
+    verdict: Verdict,
+) -> AppResult<String> {
+    if !ids::is_id(&claim_id) {
+        return Err(AppError::NotFound);
+    }
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        db::transaction(conn, |conn| -> AppResult<String> {
+            let claim = repo::find(conn, &claim_id)?.ok_or(AppError::NotFound)?;
+            // The story lookup is scoped to the caller's org: another org's claim is a 404.
+            let story = stories::service::load(conn, &caller.org_id, &claim.story_id)?;
+            let now = ids::now();
+            let status = verdict.status();
+            let (evidence_url, evidence_note, reason, expires) = match &verdict {
+                Verdict::Verify {
+                    evidence_url,
+                    evidence_note,
+                    expires_at,
+                } => (
+                    evidence_url.as_deref(),
+                    evidence_note.as_deref(),
+                    None,
+                    *expires_at,
+                ),
+                Verdict::Dismiss { reason }
+                | Verdict::Dispute { reason }
+                | Verdict::Refute { reason } => (
+                    claim.evidence_url.as_deref(),
+                    claim.evidence_note.as_deref(),
+                    Some(reason.as_str()),
+                    None,
+                ),
+            };
+            repo::decide(
+                conn,
+                &claim.id,
+                &Decision {
+                    status: status.as_str(),
+                    evidence_url,
+                    evidence_note,
+                    reason,
+                    decided_by: &caller.id,
+                    at: now,
+                    verification_expires_at: expires,
+                },
+            )?;
+            let detail = serde_json::json!({
+                "from": claim.status_at(now).as_str(),
+                "to": status.as_str(),
+                "text": claim.text,
+                "reason": reason,
+                "evidence_url": evidence_url,
+                "evidence_note": evidence_note,
+            });
+            record(
+                conn,
+                &caller,
+                &claim,
+                &format!("claim.{}", status.as_str()),
+                detail,
+            )?;
+            if matches!(status, ClaimStatus::Disputed | ClaimStatus::Refuted) {
+                cascade::story_withdrawn(
+                    conn,
+                    &story,
+                    Some(&caller.id),
+                    &format!("claim \"{}\" {}", claim.text, status.as_str()),
+                )?;
+            }
+            Ok(story.id)
+        })
+    })
+    .await
+}
+
+fn record(
+    conn: &mut DbConn,
+    caller: &AuthUser,
+    claim: &Claim,
+    action: &str,
+    detail: serde_json::Value,
+) -> diesel::QueryResult<()> {
+    audit::record(
+        conn,
+        audit::Entry {
+            org_id: &caller.org_id,
+            actor_id: Some(&caller.id),
+            action,
+            object_type: "claim",
+            object_id: &claim.id,
+            detail,
+        },
+    )
+}
+
+/// The gate over a loaded story, for views and transitions.
+pub fn assess(
+    story: &Story,
+    claims: &[Claim],
+    policy: &Policy,
+    now: NaiveDateTime,
+) -> Authenticity {
+    let texts = story.texts();
+    gate::assess(
+        &gate::StoryFacts {
+            approved: story.status() == stories::StoryStatus::Approved,
+            status: &story.status,
+            publish_from: story.publish_from,
+            expires_at: story.expires_at,
+            texts: &texts,
+        },
+        claims,
+        policy,
+        now,
+    )
+}

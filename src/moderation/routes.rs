@@ -1,0 +1,174 @@
+//! HTTP for moderation: submit, the decisions, and the review queue.
+
+use actix_web::{get, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::service::{self, Decision, ReviewQueue};
+use crate::auth::{role, AuthUser, Authorized};
+use crate::error::{AppResult, Problem};
+use crate::http::json::ApiJson;
+use crate::http::pagination::PageParams;
+use crate::state::AppState;
+use crate::stories::view::StoryView;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(submit)
+        .service(approve)
+        .service(reject)
+        .service(request_changes)
+        .service(archive)
+        .service(retract)
+        .service(review_queue);
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    /// Required to reject, request changes or retract; optional otherwise.
+    pub reason: Option<String>,
+}
+
+/// Sends a draft (or a story sent back for changes) into review.
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = StoryView), (status = 409, body = Problem)))]
+#[post("/stories/{id}/submit")]
+pub async fn submit(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> AppResult<web::Json<StoryView>> {
+    Ok(web::Json(
+        service::submit(&state, caller, id.into_inner()).await?,
+    ))
+}
+
+async fn decide(
+    state: &AppState,
+    caller: Authorized<role::Moderator>,
+    id: String,
+    decision: Decision,
+) -> AppResult<web::Json<StoryView>> {
+    Ok(web::Json(
+        service::decide(state, caller.user, id, decision).await?,
+    ))
+}
+
+fn reason(body: Option<ApiJson<ReasonBody>>) -> Option<String> {
+    body.and_then(|b| b.0.reason)
+}
+
+/// Approves a story in review. 409 lists the claims (unverified, disputed, refuted) and
+/// policy breaches that block it.
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = Option<ReasonBody>,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem)))]
+#[post("/stories/{id}/approve")]
+pub async fn approve(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: Option<ApiJson<ReasonBody>>,
+) -> AppResult<web::Json<StoryView>> {
+    decide(
+        &state,
+        caller,
+        id.into_inner(),
+        Decision::Approve { note: reason(body) },
+    )
+    .await
+}
+
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonBody,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/stories/{id}/reject")]
+pub async fn reject(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: Option<ApiJson<ReasonBody>>,
+) -> AppResult<web::Json<StoryView>> {
+    decide(
+        &state,
+        caller,
+        id.into_inner(),
+        Decision::Reject {
+            reason: reason(body).unwrap_or_default(),
+        },
+    )
+    .await
+}
+
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonBody,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/stories/{id}/request-changes")]
+pub async fn request_changes(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: Option<ApiJson<ReasonBody>>,
+) -> AppResult<web::Json<StoryView>> {
+    decide(
+        &state,
+        caller,
+        id.into_inner(),
+        Decision::RequestChanges {
+            reason: reason(body).unwrap_or_default(),
+        },
+    )
+    .await
+}
+
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = Option<ReasonBody>,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem)))]
+#[post("/stories/{id}/archive")]
+pub async fn archive(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: Option<ApiJson<ReasonBody>>,
+) -> AppResult<web::Json<StoryView>> {
+    decide(
+        &state,
+        caller,
+        id.into_inner(),
+        Decision::Archive {
+            reason: reason(body),
+        },
+    )
+    .await
+}
+
+/// Retracts an approved or archived story: it leaves every feed and public read at once.
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonBody,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/stories/{id}/retract")]
+pub async fn retract(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+    body: Option<ApiJson<ReasonBody>>,
+) -> AppResult<web::Json<StoryView>> {
+    decide(
+        &state,
+        caller,
+        id.into_inner(),
+        Decision::Retract {
+            reason: reason(body).unwrap_or_default(),
+        },
+    )
+    .await
+}
+
+/// Stories in review, oldest first, with how long each has waited and counts per status.
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = ReviewQueue), (status = 403, body = Problem)))]
+#[get("/review-queue")]
+pub async fn review_queue(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<ReviewQueue>> {
+    Ok(web::Json(
+        service::queue(&state, caller.user, page.into_inner()).await?,
+    ))
+}

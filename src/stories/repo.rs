@@ -1,0 +1,194 @@
+//! Queries on stories and their topics. Every read takes the org id.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::model::Story;
+use crate::db::schema::{stories, story_topics};
+use crate::db::DbConn;
+
+pub fn insert(conn: &mut DbConn, story: &Story) -> QueryResult<()> {
+    diesel::insert_into(stories::table)
+        .values(story)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_in_org(conn: &mut DbConn, org_id: &str, id: &str) -> QueryResult<Option<Story>> {
+    stories::table
+        .filter(stories::org_id.eq(org_id))
+        .filter(stories::id.eq(id))
+        .first(conn)
+        .optional()
+}
+
+/// Writes every column of `story` (its id and org never change).
+pub fn save(conn: &mut DbConn, story: &Story) -> QueryResult<()> {
+    diesel::update(stories::table.find(&story.id))
+        .set((
+            stories::title.eq(&story.title),
+            stories::body.eq(&story.body),
+            stories::link_url.eq(&story.link_url),
+            stories::media_urls.eq(&story.media_urls),
+            stories::language.eq(&story.language),
+            stories::captions.eq(&story.captions),
+            stories::status.eq(&story.status),
+            stories::publish_from.eq(story.publish_from),
+            stories::expires_at.eq(story.expires_at),
+            stories::submitted_at.eq(story.submitted_at),
+            stories::review_notified_at.eq(story.review_notified_at),
+            stories::decided_at.eq(story.decided_at),
+            stories::decided_by.eq(&story.decided_by),
+            stories::decision_reason.eq(&story.decision_reason),
+            stories::updated_at.eq(story.updated_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_topics(conn: &mut DbConn, story_id: &str, topics: &[String]) -> QueryResult<()> {
+    diesel::delete(story_topics::table.filter(story_topics::story_id.eq(story_id)))
+        .execute(conn)?;
+    for topic in topics {
+        diesel::insert_into(story_topics::table)
+            .values((
+                story_topics::story_id.eq(story_id),
+                story_topics::topic.eq(topic),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn topics_of(conn: &mut DbConn, story_ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    story_topics::table
+        .filter(story_topics::story_id.eq_any(story_ids))
+        .order((story_topics::story_id, story_topics::topic))
+        .select((story_topics::story_id, story_topics::topic))
+        .load(conn)
+}
+
+/// Filters shared by the lists; `None` means "any".
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub statuses: Vec<String>,
+    pub author_id: Option<String>,
+    pub topic: Option<String>,
+    pub language: Option<String>,
+    pub search: Option<String>,
+    /// Only stories inside their publication window at this time.
+    pub live_at: Option<NaiveDateTime>,
+}
+
+/// Newest first, after `cursor` (an id).
+pub fn list(
+    conn: &mut DbConn,
+    org_id: &str,
+    filter: &Filter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<Story>> {
+    let mut query = stories::table
+        .filter(stories::org_id.eq(org_id))
+        .order(stories::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if !filter.statuses.is_empty() {
+        query = query.filter(stories::status.eq_any(filter.statuses.clone()));
+    }
+    if let Some(author) = &filter.author_id {
+        query = query.filter(stories::author_id.eq(author.clone()));
+    }
+    if let Some(topic) = &filter.topic {
+        let tagged = story_topics::table
+            .filter(story_topics::topic.eq(topic.clone()))
+            .select(story_topics::story_id);
+        query = query.filter(stories::id.eq_any(tagged));
+    }
+    if let Some(language) = &filter.language {
+        query = query.filter(stories::language.eq(language.clone()));
+    }
+    if let Some(search) = &filter.search {
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(LOWER(title) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR LOWER(body) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\')"),
+        );
+    }
+    if let Some(now) = filter.live_at {
+        query = query
+            .filter(
+                stories::expires_at
+                    .is_null()
+                    .or(stories::expires_at.gt(now)),
+            )
+            .filter(
+                stories::publish_from
+                    .is_null()
+                    .or(stories::publish_from.le(now)),
+            );
+    }
+    if let Some(cursor) = cursor {
+        query = query.filter(stories::id.lt(cursor.to_string()));
+    }
+    query.load(conn)
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The review queue: stories in review, oldest submission first, after `cursor`.
+pub fn review_queue(
+    conn: &mut DbConn,
+    org_id: &str,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<Story>> {
+    let mut query = stories::table
+        .filter(stories::org_id.eq(org_id))
+        .filter(stories::status.eq("in_review"))
+        .order((stories::submitted_at.asc(), stories::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query = query.filter(
+            stories::submitted_at
+                .gt(at)
+                .or(stories::submitted_at.eq(at).and(stories::id.gt(id))),
+        );
+    }
+    query.load(conn)
+}
+
+pub fn count_by_status(conn: &mut DbConn, org_id: &str) -> QueryResult<Vec<(String, i64)>> {
+    stories::table
+        .filter(stories::org_id.eq(org_id))
+        .group_by(stories::status)
+        .select((stories::status, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// Stories that entered review since the last digest, across orgs.
+pub fn awaiting_review_notice(conn: &mut DbConn) -> QueryResult<Vec<Story>> {
+    stories::table
+        .filter(stories::status.eq("in_review"))
+        .filter(stories::review_notified_at.is_null())
+        .order(stories::submitted_at.asc())
+        .limit(500)
+        .load(conn)
+}
+
+/// Claims the notice for one story; true when this instance won it.
+pub fn mark_review_notified(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(stories::table.find(id))
+        .filter(stories::review_notified_at.is_null())
+        .set(stories::review_notified_at.eq(at))
+        .execute(conn)
+        .map(|n| n == 1)
+}

@@ -1,0 +1,114 @@
+//! HTTP for stories: write, edit, read, list, and the ambassadors' feed.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+
+use super::input::{StoryInput, StoryPatch};
+use super::service::{self, StoryQuery};
+use super::view::StoryView;
+use crate::auth::AuthUser;
+use crate::error::{AppResult, Problem};
+use crate::http::json::ApiJson;
+use crate::http::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(create_story)
+        .service(list_stories)
+        .service(feed)
+        .service(get_story)
+        .service(update_story);
+}
+
+/// Writes a story as a draft. Ambassadors write testimonials; the comms team company
+/// stories. Claims are detected at once and shown in `authenticity`.
+#[utoipa::path(
+    tag = "stories",
+    security(("bearer" = [])),
+    request_body = StoryInput,
+    responses((status = 201, body = StoryView), (status = 422, body = Problem), (status = 403, body = Problem))
+)]
+#[post("/stories")]
+pub async fn create_story(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: ApiJson<StoryInput>,
+) -> AppResult<HttpResponse> {
+    let view = service::create(&state, caller, body.0).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// The comms team: every story of the org. Ambassadors: their own. Newest first.
+#[utoipa::path(
+    tag = "stories",
+    security(("bearer" = [])),
+    params(StoryQuery, PageParams),
+    responses((status = 200, body = Page<StoryView>))
+)]
+#[get("/stories")]
+pub async fn list_stories(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: web::Query<StoryQuery>,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<Page<StoryView>>> {
+    Ok(web::Json(
+        service::list(&state, caller, query.into_inner(), page.into_inner()).await?,
+    ))
+}
+
+/// Stories an ambassador may share now: approved, in their window, every claim verified.
+#[utoipa::path(
+    tag = "stories",
+    security(("bearer" = [])),
+    params(StoryQuery, PageParams),
+    responses((status = 200, body = Page<StoryView>))
+)]
+#[get("/feed")]
+pub async fn feed(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: web::Query<StoryQuery>,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<Page<StoryView>>> {
+    Ok(web::Json(
+        service::feed(&state, caller, query.into_inner(), page.into_inner()).await?,
+    ))
+}
+
+#[utoipa::path(
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = StoryView), (status = 404, body = Problem))
+)]
+#[get("/stories/{id}")]
+pub async fn get_story(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> AppResult<web::Json<StoryView>> {
+    Ok(web::Json(
+        service::get(&state, caller, id.into_inner()).await?,
+    ))
+}
+
+/// Edits a story. Editing the content of an approved story sends it back to review;
+/// topics and expiry can change without review.
+#[utoipa::path(
+    tag = "stories",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    request_body = StoryPatch,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 422, body = Problem))
+)]
+#[patch("/stories/{id}")]
+pub async fn update_story(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    body: ApiJson<StoryPatch>,
+) -> AppResult<web::Json<StoryView>> {
+    Ok(web::Json(
+        service::update(&state, caller, id.into_inner(), body.0).await?,
+    ))
+}

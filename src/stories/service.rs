@@ -1,0 +1,339 @@
+//! Story rules: who may write and edit what, re-checking claims on every save, sending an
+//! edited approved story back to review, and the ambassadors' feed of publishable stories.
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::input::{CleanStory, Draft, StoryInput, StoryPatch};
+use super::model::{Story, StoryKind, StoryStatus};
+use super::repo::{self, Filter};
+use super::view::{self, StoryView};
+use crate::accounts::{self, Role};
+use crate::audit;
+use crate::auth::AuthUser;
+use crate::claims::{self, policy::Policy};
+use crate::db::{self, DbConn};
+use crate::error::{AppError, AppResult};
+use crate::http::pagination::{Page, PageParams};
+use crate::ids;
+use crate::state::AppState;
+
+/// A story of the caller's org, or 404.
+pub fn load(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<Story> {
+    if !ids::is_id(id) {
+        return Err(AppError::NotFound);
+    }
+    repo::find_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)
+}
+
+pub fn policy_of(conn: &mut DbConn, org_id: &str) -> AppResult<Policy> {
+    Ok(Policy::from_json(
+        &accounts::service::org(conn, org_id)?.policy,
+    ))
+}
+
+/// Views of `stories`, judged by the gate at this moment.
+pub fn views(conn: &mut DbConn, org_id: &str, stories: Vec<Story>) -> AppResult<Vec<StoryView>> {
+    let policy = policy_of(conn, org_id)?;
+    Ok(view::build(conn, stories, &policy, ids::now())?)
+}
+
+pub fn view_one(conn: &mut DbConn, org_id: &str, story: Story) -> AppResult<StoryView> {
+    views(conn, org_id, vec![story])?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("a view for one story").into())
+}
+
+/// Whether `caller` may change the content of `story`: its author always; the comms team
+/// for company stories. A testimonial is its author's own words, so nobody else edits it.
+fn may_edit(caller: &AuthUser, story: &Story) -> bool {
+    story.author_id == caller.id
+        || (story.kind == StoryKind::Company.as_str() && caller.is_at_least(Role::Moderator))
+}
+
+#[tracing::instrument(skip(state, caller, input), fields(user = %caller.id))]
+pub async fn create(state: &AppState, caller: AuthUser, input: StoryInput) -> AppResult<StoryView> {
+    let kind = match (input.kind, caller.is_at_least(Role::Moderator)) {
+        (Some(StoryKind::Company), false) => {
+            return Err(AppError::forbidden(
+                "ambassadors submit testimonials; company stories come from the comms team",
+            ))
+        }
+        (Some(kind), _) => kind,
+        (None, true) => StoryKind::Company,
+        (None, false) => StoryKind::Testimonial,
+    };
+    let allow_private = state.settings.security.allow_private_urls;
+    let now = ids::now();
+    let clean = Draft::from(input).validate(allow_private, now)?;
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        db::transaction(conn, |conn| -> AppResult<_> {
+            let story = Story {
+                id: ids::new_id(),
+                org_id: caller.org_id.clone(),
+                author_id: caller.id.clone(),
+                kind: kind.as_str().into(),
+                status: StoryStatus::Draft.as_str().into(),
+                submitted_at: None,
+                review_notified_at: None,
+                decided_at: None,
+                decided_by: None,
+                decision_reason: None,
+                created_at: now,
+                updated_at: now,
+                ..fill(Story::blank(), &clean)
+            };
+            repo::insert(conn, &story)?;
+            repo::set_topics(conn, &story.id, &clean.topics)?;
+            claims::service::sync(conn, &story)?;
+            audit::record(
+                conn,
+                audit::Entry {
+                    org_id: &caller.org_id,
+                    actor_id: Some(&caller.id),
+                    action: "story.created",
+                    object_type: "story",
+                    object_id: &story.id,
+                    detail: serde_json::json!({ "kind": story.kind, "title": story.title }),
+                },
+            )?;
+            view_one(conn, &caller.org_id, story)
+        })
+    })
+    .await
+}
+
+/// Copies validated content into a story row.
+fn fill(story: Story, clean: &CleanStory) -> Story {
+    Story {
+        title: clean.title.clone(),
+        body: clean.body.clone(),
+        link_url: clean.link_url.clone(),
+        media_urls: serde_json::to_string(&clean.media_urls).unwrap_or_else(|_| "[]".into()),
+        language: clean.language.code().to_string(),
+        captions: serde_json::to_string(&clean.captions).unwrap_or_else(|_| "{}".into()),
+        publish_from: clean.publish_from,
+        expires_at: clean.expires_at,
+        ..story
+    }
+}
+
+impl Story {
+    fn blank() -> Story {
+        let now = ids::now();
+        Story {
+            id: String::new(),
+            org_id: String::new(),
+            author_id: String::new(),
+            kind: String::new(),
+            title: String::new(),
+            body: String::new(),
+            link_url: None,
+            media_urls: "[]".into(),
+            language: "en".into(),
+            captions: "{}".into(),
+            status: StoryStatus::Draft.as_str().into(),
+            publish_from: None,
+            expires_at: None,
+            submitted_at: None,
+            review_notified_at: None,
+            decided_at: None,
+            decided_by: None,
+            decision_reason: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn draft(&self, topics: Vec<String>) -> Draft {
+        Draft {
+            title: self.title.clone(),
+            body: self.body.clone(),
+            link_url: self.link_url.clone(),
+            media_urls: self.media_urls(),
+            topics,
+            language: Some(self.language.clone()),
+            captions: self.captions(),
+            publish_from: self.publish_from,
+            expires_at: self.expires_at,
+        }
+    }
+}
+
+/// Edits a story. Content edits re-run the claim check, and send an approved story back to
+/// review; topic and expiry edits need no review.
+#[tracing::instrument(skip(state, caller, patch), fields(user = %caller.id))]
+pub async fn update(
+    state: &AppState,
+    caller: AuthUser,
+    id: String,
+    patch: StoryPatch,
+) -> AppResult<StoryView> {
+    let allow_private = state.settings.security.allow_private_urls;
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        db::transaction(conn, |conn| -> AppResult<_> {
+            let story = load(conn, &caller.org_id, &id)?;
+            if !may_edit(&caller, &story) {
+                return Err(AppError::forbidden("only the author (or the comms team, for company stories) may edit this story"));
+            }
+            let status = story.status();
+            let metadata_only = patch.is_metadata_only();
+            let next = if metadata_only { status.edit_metadata()? } else { status.edit_content()? };
+            let topics = repo::topics_of(conn, std::slice::from_ref(&story.id))?
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect();
+            let now = ids::now();
+            let clean = story.draft(topics).apply(patch).validate(allow_private, now)?;
+            let back_to_review = next == StoryStatus::InReview && status != StoryStatus::InReview;
+            let updated = Story {
+                status: next.as_str().into(),
+                submitted_at: if back_to_review { Some(now) } else { story.submitted_at },
+                review_notified_at: if back_to_review { None } else { story.review_notified_at },
+                updated_at: now,
+                ..fill(story.clone(), &clean)
+            };
+            repo::save(conn, &updated)?;
+            repo::set_topics(conn, &updated.id, &clean.topics)?;
+            claims::service::sync(conn, &updated)?;
+            audit::record(
+                conn,
+                audit::Entry {
+                    org_id: &caller.org_id,
+                    actor_id: Some(&caller.id),
+                    action: if back_to_review { "story.resubmitted" } else { "story.edited" },
+                    object_type: "story",
+                    object_id: &updated.id,
+                    detail: serde_json::json!({ "from": status.as_str(), "to": next.as_str(), "metadata_only": metadata_only }),
+                },
+            )?;
+            view_one(conn, &caller.org_id, updated)
+        })
+    })
+    .await
+}
+
+/// One story. The comms team sees every story of the org; an ambassador sees their own
+/// and those that are publishable (anything else is 404, not 403: it does not exist for them).
+pub async fn get(state: &AppState, caller: AuthUser, id: String) -> AppResult<StoryView> {
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        let story = load(conn, &caller.org_id, &id)?;
+        let own = story.author_id == caller.id;
+        let view = view_one(conn, &caller.org_id, story)?;
+        if caller.is_at_least(Role::Moderator) || own || view.authenticity.publishable {
+            Ok(view)
+        } else {
+            Err(AppError::NotFound)
+        }
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StoryQuery {
+    /// Only stories with this status (comms team lists).
+    pub status: Option<StoryStatus>,
+    pub topic: Option<String>,
+    /// `en` or `fr`.
+    pub language: Option<String>,
+    /// Words to find in the title or body.
+    pub q: Option<String>,
+}
+
+impl StoryQuery {
+    fn filter(&self) -> Filter {
+        Filter {
+            statuses: self
+                .status
+                .map(|s| vec![s.as_str().to_string()])
+                .unwrap_or_default(),
+            topic: self
+                .topic
+                .as_ref()
+                .map(|t| t.trim().to_lowercase())
+                .filter(|t| !t.is_empty()),
+            language: self
+                .language
+                .as_ref()
+                .map(|l| l.trim().to_lowercase())
+                .filter(|l| !l.is_empty()),
+            search: self
+                .q
+                .as_ref()
+                .map(|q| q.trim().to_string())
+                .filter(|q| !q.is_empty()),
+            ..Filter::default()
+        }
+    }
+}
+
+/// The comms team's list of every story, or an ambassador's own stories; newest first.
+pub async fn list(
+    state: &AppState,
+    caller: AuthUser,
+    query: StoryQuery,
+    page: PageParams,
+) -> AppResult<Page<StoryView>> {
+    let (cursor, limit) = page.checked()?;
+    let mut filter = query.filter();
+    if !caller.is_at_least(Role::Moderator) {
+        filter.author_id = Some(caller.id.clone());
+    }
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        let rows = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;
+        let more = rows.len() as i64 > limit;
+        let mut items = views(
+            conn,
+            &caller.org_id,
+            rows.into_iter().take(limit as usize).collect(),
+        )?;
+        let next_cursor = if more {
+            items.last().map(|v| v.id.clone())
+        } else {
+            None
+        };
+        items.truncate(limit as usize);
+        Ok(Page { items, next_cursor })
+    })
+    .await
+}
+
+/// The ambassadors' feed: approved stories that the gate lets out right now. The query
+/// narrows to approved, in-window stories; the gate then has the last word on each.
+pub async fn feed(
+    state: &AppState,
+    caller: AuthUser,
+    query: StoryQuery,
+    page: PageParams,
+) -> AppResult<Page<StoryView>> {
+    let (mut cursor, limit) = page.checked()?;
+    let mut filter = query.filter();
+    filter.statuses = vec![StoryStatus::Approved.as_str().into()];
+    db::run(&state.pool, move |conn| -> AppResult<_> {
+        let mut items = Vec::new();
+        loop {
+            filter.live_at = Some(ids::now());
+            let batch = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;
+            let exhausted = batch.len() as i64 <= limit;
+            cursor = batch.last().map(|s| s.id.clone());
+            for view in views(conn, &caller.org_id, batch)? {
+                if view.authenticity.publishable && (items.len() as i64) < limit + 1 {
+                    items.push(view);
+                }
+            }
+            if exhausted || items.len() as i64 > limit {
+                break;
+            }
+        }
+        let more = items.len() as i64 > limit;
+        items.truncate(limit as usize);
+        let next_cursor = if more {
+            items.last().map(|v| v.id.clone())
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    })
+    .await
+}
