@@ -1,10 +1,19 @@
-//! Demo data, so a newcomer sees something at once: an org, its comms team and ambassadors.
+//! Demo data, so a newcomer sees something at once: an org, its comms team, ambassadors, and
+//! stories in each interesting state (publishable, held by an unverified claim, in review).
 
 use chrono::Duration;
 
+use std::collections::BTreeMap;
+
 use crate::accounts::{self, Email, Role};
-use crate::db::{self, Pool};
-use crate::error::AppError;
+use crate::auth::AuthUser;
+use crate::claims;
+use crate::db::{self, DbConn, Pool};
+use crate::error::{AppError, AppResult};
+use crate::ids;
+use crate::stories::captions::Network;
+use crate::stories::input::Draft;
+use crate::stories::{self, StoryKind};
 
 pub const DEMO_SLUG: &str = "acme";
 pub const DEMO_ADMIN: &str = "admin@acme.example";
@@ -39,6 +48,7 @@ pub fn load(pool: &Pool) -> anyhow::Result<Loaded> {
         )?;
         let org = invited.org;
         activate(conn, &invited.user.id, Role::Admin)?;
+        let mut members = Vec::new();
         for (email, name, role) in MEMBERS {
             let email = Email::parse(email).map_err(|m| AppError::validation("email", m))?;
             let member = accounts::service::add_user(
@@ -51,8 +61,12 @@ pub fn load(pool: &Pool) -> anyhow::Result<Loaded> {
                 Duration::days(7),
             )?;
             activate(conn, &member.user.id, *role)?;
+            members.push(AuthUser::from_user(accounts::User {
+                status: "active".into(),
+                ..member.user
+            }));
         }
-        Ok(())
+        stories_for(conn, &members[0], &members[1])
     })
     .map_err(|e| anyhow::Error::new(e).context("loading demo data"))?;
     Ok(Loaded::Created)
@@ -60,4 +74,109 @@ pub fn load(pool: &Pool) -> anyhow::Result<Loaded> {
 
 fn activate(conn: &mut db::DbConn, user_id: &str, role: Role) -> diesel::QueryResult<()> {
     accounts::repo::update_role_and_status(conn, user_id, role.as_str(), "active")
+}
+
+fn draft(
+    title: &str,
+    body: &str,
+    language: &str,
+    topics: &[&str],
+    captions: &[(Network, &str)],
+) -> Draft {
+    Draft {
+        title: title.into(),
+        body: body.into(),
+        link_url: Some("https://acme.example/careers".into()),
+        media_urls: vec![],
+        topics: topics.iter().map(|t| t.to_string()).collect(),
+        language: Some(language.into()),
+        captions: captions
+            .iter()
+            .map(|(n, c)| (*n, c.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        publish_from: None,
+        expires_at: None,
+    }
+}
+
+/// Three stories through the real rules: one approved after its claim was verified, one held
+/// in review by an unverified claim, one ambassador testimonial waiting for review.
+fn stories_for(conn: &mut DbConn, moderator: &AuthUser, ambassador: &AuthUser) -> AppResult<()> {
+    let now = ids::now();
+    let award = draft(
+        "Acme Robotics is a certified Top Employer 2026",
+        "Acme Robotics was certified Top Employer France 2026. I am proud of what our teams built this year.",
+        "en",
+        &["awards", "culture"],
+        &[
+            (Network::Linkedin, "Proud of our teams! Acme Robotics was certified Top Employer France 2026."),
+            (Network::X, "Acme Robotics was certified Top Employer France 2026. Proud of our teams!"),
+        ],
+    )
+    .validate(false, now)?;
+    let story = stories::service::insert(conn, moderator, StoryKind::Company, &award)?;
+    for claim in claims::repo::for_story(conn, &story.id)? {
+        claims::repo::decide(
+            conn,
+            &claim.id,
+            &claims::repo::Decision {
+                status: claims::ClaimStatus::Verified.as_str(),
+                evidence_url: Some("https://www.top-employers.com/"),
+                evidence_note: Some("Certificate received on 2026-01-15"),
+                reason: None,
+                decided_by: &moderator.id,
+                at: now,
+                verification_expires_at: None,
+            },
+        )?;
+    }
+    let approved = stories::StoryStatus::Draft.submit()?.approve()?;
+    stories::repo::save(
+        conn,
+        &stories::Story {
+            status: approved.as_str().into(),
+            submitted_at: Some(now),
+            review_notified_at: Some(now),
+            decided_at: Some(now),
+            decided_by: Some(moderator.id.clone()),
+            ..story
+        },
+    )?;
+
+    let four_days = draft(
+        "La semaine de 4 jours arrive",
+        "Tous nos salariés passeront à la semaine de 4 jours en 2027. Nous avons hâte de vous en dire plus !",
+        "fr",
+        &["benefits"],
+        &[],
+    )
+    .validate(false, now)?;
+    let held = stories::service::insert(conn, moderator, StoryKind::Company, &four_days)?;
+    submit(conn, held)?;
+
+    let first_year = draft(
+        "My first year at Acme",
+        "I joined the robotics team a year ago and I learned more than in my whole degree. My mentor made all the difference.",
+        "en",
+        &["team", "learning"],
+        &[],
+    )
+    .validate(false, now)?;
+    let testimonial =
+        stories::service::insert(conn, ambassador, StoryKind::Testimonial, &first_year)?;
+    submit(conn, testimonial)
+}
+
+fn submit(conn: &mut DbConn, story: stories::Story) -> AppResult<()> {
+    let next = story.status().submit()?;
+    let now = ids::now();
+    stories::repo::save(
+        conn,
+        &stories::Story {
+            status: next.as_str().into(),
+            submitted_at: Some(now),
+            ..story
+        },
+    )?;
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod idempotency;
 pub mod ids;
 pub mod mail;
 pub mod moderation;
@@ -63,7 +64,7 @@ impl Application {
         let digest_every =
             std::time::Duration::from_secs(settings.moderation.digest_interval_secs.max(1));
         let state = AppState::new(settings, pool)?;
-        moderation::digest::spawn(state.clone(), digest_every);
+        moderation::spawn_periodic(state.clone(), digest_every);
         let server = serve(listener, state.clone(), workers, shutdown)?;
         Ok(Application {
             port,

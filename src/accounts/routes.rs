@@ -11,6 +11,7 @@ use crate::claims::policy::Policy;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{Page, PageParams};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -106,7 +107,7 @@ pub async fn list_users(
     Ok(web::Json(page))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {
     pub email: Email,
@@ -120,6 +121,7 @@ pub struct InviteRequest {
     tag = "accounts",
     security(("bearer" = [])),
     request_body = InviteRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the first answer")),
     responses(
         (status = 201, body = UserView),
         (status = 409, body = Problem, description = "the address already has an account"),
@@ -130,20 +132,27 @@ pub struct InviteRequest {
 pub async fn invite_user(
     state: web::Data<AppState>,
     caller: Authorized<role::Admin>,
+    key: IdempotencyKey,
     body: ApiJson<InviteRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
-    let org_id = caller.org_id.clone();
-    let user = service::invite(
-        &state,
-        Some(caller.user),
-        org_id,
-        body.email,
-        body.role,
-        body.display_name,
-    )
-    .await?;
-    Ok(HttpResponse::Created().json(UserView::from(user)))
+    let user_id = caller.id.clone();
+    let fingerprint = idempotency::fingerprint("POST /users", &body)?;
+    idempotency::once(&state, &user_id, key, fingerprint, || async {
+        let org_id = caller.org_id.clone();
+        let user = service::invite(
+            &state,
+            Some(caller.user),
+            org_id,
+            body.email.clone(),
+            body.role,
+            body.display_name.clone(),
+        )
+        .await?;
+        let view = serde_json::to_value(UserView::from(user)).map_err(anyhow::Error::from)?;
+        Ok((actix_web::http::StatusCode::CREATED, view))
+    })
+    .await
 }
 
 /// One member of the caller's org (moderators and admins); other orgs' users are 404.

@@ -24,7 +24,7 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
-    fn from_user(user: User) -> AuthUser {
+    pub fn from_user(user: User) -> AuthUser {
         AuthUser {
             role: user.role(),
             id: user.id,

@@ -1,9 +1,10 @@
 //! HTTP for claims: the live check clients call while a user types, manual claims, and the
 //! moderator's verdicts. Verdicts answer with the whole story, so the gate's new state shows.
 
+use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::detector::{ClaimKind, Language};
@@ -12,6 +13,7 @@ use super::service::{self, Verdict};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::json::ApiJson;
+use crate::idempotency::{self, IdempotencyKey};
 use crate::ids;
 use crate::state::AppState;
 use crate::stories::view::StoryView;
@@ -64,7 +66,7 @@ async fn story_view(state: &AppState, org_id: String, story_id: String) -> AppRe
     .await
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualClaimRequest {
     /// Text as it appears in the story's title, body or a caption.
@@ -82,18 +84,23 @@ pub async fn add_claim(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    key: IdempotencyKey,
     body: ApiJson<ManualClaimRequest>,
 ) -> AppResult<HttpResponse> {
-    let org_id = caller.org_id.clone();
-    let story_id = service::add_manual(
-        &state,
-        caller.user,
-        id.into_inner(),
-        body.0.text,
-        body.0.kind,
-    )
-    .await?;
-    Ok(HttpResponse::Created().json(story_view(&state, org_id, story_id).await?))
+    let (id, body) = (id.into_inner(), body.0);
+    let user_id = caller.id.clone();
+    let fingerprint = idempotency::fingerprint(&format!("POST /stories/{id}/claims"), &body)?;
+    idempotency::once(&state, &user_id, key, fingerprint, || async {
+        let org_id = caller.org_id.clone();
+        let story_id =
+            service::add_manual(&state, caller.user, id, body.text.clone(), body.kind).await?;
+        let view = story_view(&state, org_id, story_id).await?;
+        Ok((
+            StatusCode::CREATED,
+            serde_json::to_value(view).map_err(anyhow::Error::from)?,
+        ))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

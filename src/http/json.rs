@@ -16,33 +16,67 @@ pub const JSON_LIMIT: usize = 256 * 1024;
 
 pub struct ApiJson<T>(pub T);
 
+/// An optional JSON body: an empty body is `None`; anything else must be valid JSON.
+pub struct MaybeJson<T>(pub Option<T>);
+
+type BodyFuture<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// Reads the body within the limit, remembering whether it was declared JSON.
+fn read(req: &HttpRequest, payload: &mut Payload) -> BodyFuture<(bool, web::Bytes)> {
+    let content_type_ok = is_json(req);
+    let declared_too_large = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|len| len > JSON_LIMIT);
+    let body = web::Bytes::from_request(req, payload);
+    Box::pin(async move {
+        if declared_too_large {
+            return Err(too_large());
+        }
+        let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
+            Some(PayloadError::Overflow) => too_large(),
+            _ => AppError::BadRequest(format!("could not read the body: {e}")),
+        })?;
+        Ok((content_type_ok, bytes))
+    })
+}
+
+fn parse_declared<T: DeserializeOwned>(content_type_ok: bool, bytes: &[u8]) -> Result<T, AppError> {
+    if !content_type_ok {
+        return Err(AppError::UnsupportedMediaType(
+            "send the body as application/json".into(),
+        ));
+    }
+    parse(bytes)
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+    type Future = BodyFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type_ok = is_json(req);
-        let declared_too_large = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok())
-            .is_some_and(|len| len > JSON_LIMIT);
-        let body = web::Bytes::from_request(req, payload);
+        let body = read(req, payload);
         Box::pin(async move {
-            if !content_type_ok {
-                return Err(AppError::UnsupportedMediaType(
-                    "send the body as application/json".into(),
-                ));
+            let (json, bytes) = body.await?;
+            parse_declared(json, &bytes).map(ApiJson)
+        })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for MaybeJson<T> {
+    type Error = AppError;
+    type Future = BodyFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read(req, payload);
+        Box::pin(async move {
+            let (json, bytes) = body.await?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(MaybeJson(None));
             }
-            if declared_too_large {
-                return Err(too_large());
-            }
-            let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => too_large(),
-                _ => AppError::BadRequest(format!("could not read the body: {e}")),
-            })?;
-            parse(&bytes).map(ApiJson)
+            parse_declared(json, &bytes).map(|v| MaybeJson(Some(v)))
         })
     }
 }

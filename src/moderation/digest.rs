@@ -3,7 +3,6 @@
 //! is claimed with a conditional update first, so two instances never announce it twice.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use crate::accounts;
 use crate::db;
@@ -45,19 +44,4 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
         state.mailer.send_in_background(mail);
     }
     Ok(count)
-}
-
-/// Runs the digest every `interval` until the process ends; a failed round is logged and the
-/// loop goes on.
-pub fn spawn(state: AppState, interval: Duration) {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
-            if let Err(e) = run_once(&state).await {
-                tracing::error!(error = %e, "review digest failed");
-            }
-        }
-    });
 }

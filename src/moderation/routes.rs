@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::service::{self, Decision, ReviewQueue};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
-use crate::http::json::ApiJson;
+use crate::http::json::MaybeJson;
 use crate::http::pagination::PageParams;
 use crate::state::AppState;
 use crate::stories::view::StoryView;
@@ -54,8 +54,8 @@ async fn decide(
     ))
 }
 
-fn reason(body: Option<ApiJson<ReasonBody>>) -> Option<String> {
-    body.and_then(|b| b.0.reason)
+fn reason(body: MaybeJson<ReasonBody>) -> Option<String> {
+    body.0.and_then(|b| b.reason)
 }
 
 /// Approves a story in review. 409 lists the claims (unverified, disputed, refuted) and
@@ -67,7 +67,7 @@ pub async fn approve(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
-    body: Option<ApiJson<ReasonBody>>,
+    body: MaybeJson<ReasonBody>,
 ) -> AppResult<web::Json<StoryView>> {
     decide(
         &state,
@@ -85,7 +85,7 @@ pub async fn reject(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
-    body: Option<ApiJson<ReasonBody>>,
+    body: MaybeJson<ReasonBody>,
 ) -> AppResult<web::Json<StoryView>> {
     decide(
         &state,
@@ -105,7 +105,7 @@ pub async fn request_changes(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
-    body: Option<ApiJson<ReasonBody>>,
+    body: MaybeJson<ReasonBody>,
 ) -> AppResult<web::Json<StoryView>> {
     decide(
         &state,
@@ -125,7 +125,7 @@ pub async fn archive(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
-    body: Option<ApiJson<ReasonBody>>,
+    body: MaybeJson<ReasonBody>,
 ) -> AppResult<web::Json<StoryView>> {
     decide(
         &state,
@@ -146,7 +146,7 @@ pub async fn retract(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
-    body: Option<ApiJson<ReasonBody>>,
+    body: MaybeJson<ReasonBody>,
 ) -> AppResult<web::Json<StoryView>> {
     decide(
         &state,

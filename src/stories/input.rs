@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use super::captions::Network;
@@ -13,7 +13,7 @@ use crate::claims::detector::{self, Language};
 use crate::error::{AppError, FieldError};
 use crate::urls::parse_public_url;
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoryInput {
     /// `company` (comms team, the default for them) or `testimonial` (ambassadors' own).

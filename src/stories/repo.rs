@@ -192,3 +192,27 @@ pub fn mark_review_notified(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Q
         .execute(conn)
         .map(|n| n == 1)
 }
+
+/// Approved stories whose expiry has passed, across orgs.
+pub fn expired_approved(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<Story>> {
+    stories::table
+        .filter(stories::status.eq("approved"))
+        .filter(stories::expires_at.le(now))
+        .limit(500)
+        .load(conn)
+}
+
+/// Moves a story from one status to another if it is still in the first; true when it was.
+pub fn move_status(
+    conn: &mut DbConn,
+    id: &str,
+    from: &str,
+    to: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(stories::table.find(id))
+        .filter(stories::status.eq(from))
+        .set((stories::status.eq(to), stories::updated_at.eq(at)))
+        .execute(conn)
+        .map(|n| n == 1)
+}

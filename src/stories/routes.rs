@@ -1,5 +1,6 @@
 //! HTTP for stories: write, edit, read, list, and the ambassadors' feed.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 
 use super::input::{StoryInput, StoryPatch};
@@ -9,6 +10,7 @@ use crate::auth::AuthUser;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{Page, PageParams};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -25,16 +27,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     tag = "stories",
     security(("bearer" = [])),
     request_body = StoryInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the first answer")),
     responses((status = 201, body = StoryView), (status = 422, body = Problem), (status = 403, body = Problem))
 )]
 #[post("/stories")]
 pub async fn create_story(
     state: web::Data<AppState>,
     caller: AuthUser,
+    key: IdempotencyKey,
     body: ApiJson<StoryInput>,
 ) -> AppResult<HttpResponse> {
-    let view = service::create(&state, caller, body.0).await?;
-    Ok(HttpResponse::Created().json(view))
+    let input = body.0;
+    let user = caller.id.clone();
+    let fingerprint = idempotency::fingerprint("POST /stories", &input)?;
+    idempotency::once(&state, &user, key, fingerprint, || async {
+        let view = service::create(&state, caller, input).await?;
+        Ok((
+            StatusCode::CREATED,
+            serde_json::to_value(view).map_err(anyhow::Error::from)?,
+        ))
+    })
+    .await
 }
 
 /// The comms team: every story of the org. Ambassadors: their own. Newest first.

@@ -51,54 +51,63 @@ fn may_edit(caller: &AuthUser, story: &Story) -> bool {
         || (story.kind == StoryKind::Company.as_str() && caller.is_at_least(Role::Moderator))
 }
 
+/// Who may write which kind: ambassadors testimonials, the comms team either (company by
+/// default).
+pub fn kind_for(caller: &AuthUser, asked: Option<StoryKind>) -> AppResult<StoryKind> {
+    match (asked, caller.is_at_least(Role::Moderator)) {
+        (Some(StoryKind::Company), false) => Err(AppError::forbidden(
+            "ambassadors submit testimonials; company stories come from the comms team",
+        )),
+        (Some(kind), _) => Ok(kind),
+        (None, true) => Ok(StoryKind::Company),
+        (None, false) => Ok(StoryKind::Testimonial),
+    }
+}
+
+/// Inserts a validated story as a draft, with its topics and detected claims, audited.
+pub fn insert(
+    conn: &mut DbConn,
+    caller: &AuthUser,
+    kind: StoryKind,
+    clean: &CleanStory,
+) -> AppResult<Story> {
+    db::transaction(conn, |conn| -> AppResult<_> {
+        let now = ids::now();
+        let story = Story {
+            id: ids::new_id(),
+            org_id: caller.org_id.clone(),
+            author_id: caller.id.clone(),
+            kind: kind.as_str().into(),
+            created_at: now,
+            updated_at: now,
+            ..fill(Story::blank(), clean)
+        };
+        repo::insert(conn, &story)?;
+        repo::set_topics(conn, &story.id, &clean.topics)?;
+        claims::service::sync(conn, &story)?;
+        audit::record(
+            conn,
+            audit::Entry {
+                org_id: &caller.org_id,
+                actor_id: Some(&caller.id),
+                action: "story.created",
+                object_type: "story",
+                object_id: &story.id,
+                detail: serde_json::json!({ "kind": story.kind, "title": story.title }),
+            },
+        )?;
+        Ok(story)
+    })
+}
+
 #[tracing::instrument(skip(state, caller, input), fields(user = %caller.id))]
 pub async fn create(state: &AppState, caller: AuthUser, input: StoryInput) -> AppResult<StoryView> {
-    let kind = match (input.kind, caller.is_at_least(Role::Moderator)) {
-        (Some(StoryKind::Company), false) => {
-            return Err(AppError::forbidden(
-                "ambassadors submit testimonials; company stories come from the comms team",
-            ))
-        }
-        (Some(kind), _) => kind,
-        (None, true) => StoryKind::Company,
-        (None, false) => StoryKind::Testimonial,
-    };
+    let kind = kind_for(&caller, input.kind)?;
     let allow_private = state.settings.security.allow_private_urls;
-    let now = ids::now();
-    let clean = Draft::from(input).validate(allow_private, now)?;
+    let clean = Draft::from(input).validate(allow_private, ids::now())?;
     db::run(&state.pool, move |conn| -> AppResult<_> {
-        db::transaction(conn, |conn| -> AppResult<_> {
-            let story = Story {
-                id: ids::new_id(),
-                org_id: caller.org_id.clone(),
-                author_id: caller.id.clone(),
-                kind: kind.as_str().into(),
-                status: StoryStatus::Draft.as_str().into(),
-                submitted_at: None,
-                review_notified_at: None,
-                decided_at: None,
-                decided_by: None,
-                decision_reason: None,
-                created_at: now,
-                updated_at: now,
-                ..fill(Story::blank(), &clean)
-            };
-            repo::insert(conn, &story)?;
-            repo::set_topics(conn, &story.id, &clean.topics)?;
-            claims::service::sync(conn, &story)?;
-            audit::record(
-                conn,
-                audit::Entry {
-                    org_id: &caller.org_id,
-                    actor_id: Some(&caller.id),
-                    action: "story.created",
-                    object_type: "story",
-                    object_id: &story.id,
-                    detail: serde_json::json!({ "kind": story.kind, "title": story.title }),
-                },
-            )?;
-            view_one(conn, &caller.org_id, story)
-        })
+        let story = insert(conn, &caller, kind, &clean)?;
+        view_one(conn, &caller.org_id, story)
     })
     .await
 }

@@ -152,4 +152,32 @@ async fn demo_loads_once() {
     let token = stdout(&out).lines().last().unwrap().trim().to_string();
     let users: Value = app.get("/api/v1/users", &token).await.json().await.unwrap();
     assert_eq!(users["items"].as_array().unwrap().len(), 4);
+
+    // One story is out (its claim verified), two wait in review; one is held by a claim.
+    let feed: Value = app.get("/api/v1/feed", &token).await.json().await.unwrap();
+    assert_eq!(feed["items"].as_array().unwrap().len(), 1, "{feed}");
+    // Its title and body both state the award; both were verified.
+    assert_eq!(feed["items"][0]["authenticity"]["counts"]["verified"], 2);
+    let queue: Value = app
+        .get("/api/v1/review-queue", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queue["counts"]["in_review"], 2);
+    let held = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["story"]["language"] == "fr")
+        .unwrap();
+    // The title ("La semaine de 4 jours arrive") and the body both promise the 4-day week.
+    let blocking = held["story"]["authenticity"]["blocking"]
+        .as_array()
+        .unwrap();
+    let fields: Vec<&str> = blocking
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["body", "title"]);
 }

@@ -106,3 +106,64 @@ async fn unknown_routes_and_bad_paging_are_problems() {
     assert!(!fields(&body).is_empty());
     let _ = Role::Admin;
 }
+
+#[tokio::test]
+async fn an_optional_body_may_be_empty_but_not_broken() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let story = app
+        .create_story(
+            &admin.token,
+            json!({ "title": "t", "body": "I love my team." }),
+        )
+        .await;
+    let id = story["id"].as_str().unwrap();
+    let url = app.url(&format!("/api/v1/stories/{id}/submit"));
+    assert_eq!(
+        app.client
+            .post(&url)
+            .bearer_auth(&admin.token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let approve = app.url(&format!("/api/v1/stories/{id}/approve"));
+    let res = app
+        .client
+        .post(&approve)
+        .bearer_auth(&admin.token)
+        .header("content-type", "application/json")
+        .body("{\"reason\": ")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 400).await;
+    let res = app
+        .client
+        .post(&approve)
+        .bearer_auth(&admin.token)
+        .header("content-type", "application/json")
+        .body("{\"reasn\": \"typo\"}")
+        .send()
+        .await
+        .unwrap();
+    problem(res, 422).await;
+    // Nothing was half-done: the story still waits for a decision.
+    let view: serde_json::Value = app
+        .get(&format!("/api/v1/stories/{id}"), &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["status"], "in_review");
+    let res = app
+        .client
+        .post(&approve)
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}

@@ -234,3 +234,56 @@ async fn transitions_out_of_turn_are_conflicts_naming_the_status() {
     .await;
     assert_eq!(body["current_status"], "retracted");
 }
+
+#[tokio::test]
+async fn expired_stories_are_archived_and_leave_the_feed() {
+    let app = spawn_app_with(|s| s.moderation.digest_interval_secs = 3600).await;
+    let admin = app.org("acme").await;
+    let amara = app.member(&admin, "amara", Role::Ambassador).await;
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let story = app
+        .create_story(
+            &admin.token,
+            json!({ "title": "Open day", "body": FEELING, "expires_at": soon }),
+        )
+        .await;
+    let id = app.approve_fully(&admin.token, &story).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        vouch::moderation::housekeeping::archive_expired(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(app.feed_ids(&amara.token, "").await, vec![id.clone()]);
+
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    // Out of the feed at once, by the gate, before any upkeep runs.
+    assert!(app.feed_ids(&amara.token, "").await.is_empty());
+    assert_eq!(
+        vouch::moderation::housekeeping::archive_expired(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    let view: Value = app
+        .get(&format!("/api/v1/stories/{id}"), &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["status"], "archived");
+    assert!(view["authenticity"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().starts_with("expired")));
+    assert_eq!(
+        vouch::moderation::housekeeping::archive_expired(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -317,3 +317,55 @@ async fn the_feed_filters_pages_and_respects_the_publication_window() {
     assert_eq!(second["items"][0]["id"], approved[0].as_str());
     assert!(second["next_cursor"].is_null());
 }
+
+#[tokio::test]
+async fn a_retried_create_with_the_same_idempotency_key_creates_once() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let body = json!({ "title": "Once", "body": FEELING });
+    let send = |key: &'static str, body: Value| {
+        app.client
+            .post(app.url("/api/v1/stories"))
+            .bearer_auth(&admin.token)
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+    };
+    let first = send("retry-1", body.clone()).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let again = send("retry-1", body.clone()).await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotency-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    let list: Value = app
+        .get("/api/v1/stories", &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+    // The same key with another request is refused; a failed request frees its key.
+    let other = send("retry-1", json!({ "title": "Other", "body": FEELING }))
+        .await
+        .unwrap();
+    assert_eq!(fields(&problem(other, 422).await), ["Idempotency-Key"]);
+    let bad = send("retry-2", json!({ "title": "", "body": FEELING }))
+        .await
+        .unwrap();
+    problem(bad, 422).await;
+    let fixed = send("retry-2", json!({ "title": "", "body": FEELING }))
+        .await
+        .unwrap();
+    problem(fixed, 422).await;
+    assert_eq!(send("retry-3", body).await.unwrap().status(), 201);
+    let list: Value = app
+        .get("/api/v1/stories", &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+}

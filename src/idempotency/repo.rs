@@ -1,0 +1,55 @@
+//! Rows of `idempotency_keys`: a reservation (status 0) while the first request runs, then
+//! the answer it gave.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::idempotency_keys;
+use crate::db::DbConn;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct StoredKey {
+    pub user_id: String,
+    pub idem_key: String,
+    pub request_hash: String,
+    pub status_code: i32,
+    pub response_body: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, row: &StoredKey) -> QueryResult<()> {
+    diesel::insert_into(idempotency_keys::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConn, user_id: &str, key: &str) -> QueryResult<Option<StoredKey>> {
+    idempotency_keys::table
+        .find((user_id, key))
+        .first(conn)
+        .optional()
+}
+
+pub fn complete(
+    conn: &mut DbConn,
+    user_id: &str,
+    key: &str,
+    status: i32,
+    body: &str,
+) -> QueryResult<()> {
+    diesel::update(idempotency_keys::table.find((user_id, key)))
+        .set((
+            idempotency_keys::status_code.eq(status),
+            idempotency_keys::response_body.eq(body),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn delete(conn: &mut DbConn, user_id: &str, key: &str) -> QueryResult<()> {
+    diesel::delete(idempotency_keys::table.find((user_id, key)))
+        .execute(conn)
+        .map(|_| ())
+}
