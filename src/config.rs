@@ -91,6 +91,8 @@ pub enum SmtpSecurity {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct AuthSettings {
+    /// Where mailed sign-in links point (the client app); empty: the server's `/login` page.
+    pub login_url: String,
     pub jwt_secret: SecretString,
     pub token_encryption_key: SecretString,
     pub issuer: String,

@@ -108,6 +108,7 @@ fn serve(
             .wrap(TracingLogger::default())
             .service(http::health::healthz)
             .service(http::health::readyz)
+            .service(http::login_page::login_page)
             .service(web::resource("/api/v1/openapi.json").route(web::get().to(openapi_json)))
             .service(Scalar::with_url("/docs", openapi.clone()))
             .service(
@@ -116,7 +117,8 @@ fn serve(
                     .configure(accounts::routes::configure)
                     .configure(stories::routes::configure)
                     .configure(moderation::routes::configure)
-                    .configure(claims::routes::configure),
+                    .configure(claims::routes::configure)
+                    .configure(audit::routes::configure),
             )
             .default_service(web::to(middleware::not_found))
     })

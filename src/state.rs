@@ -34,12 +34,17 @@ impl AppState {
         })
     }
 
-    /// A link into the client app, e.g. `login?token=…`, under the public URL.
-    pub fn public_link(&self, path_and_query: &str) -> String {
-        format!(
-            "{}/{}",
-            self.settings.server.public_url.trim_end_matches('/'),
-            path_and_query.trim_start_matches('/')
-        )
+    /// The sign-in link mailed for `token`: the client app's page when configured
+    /// (`auth.login_url`), else the server's own `/login` page.
+    pub fn login_link(&self, token: &str) -> String {
+        let base = match self.settings.auth.login_url.trim() {
+            "" => format!(
+                "{}/login",
+                self.settings.server.public_url.trim_end_matches('/')
+            ),
+            url => url.to_string(),
+        };
+        let separator = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{separator}token={token}")
     }
 }

@@ -178,7 +178,7 @@ pub fn add_user(
 
 /// Mails an invite with its sign-in link.
 pub fn mail_invite(state: &AppState, invited: &Invited) {
-    let link = state.public_link(&format!("login?token={}", invited.token));
+    let link = state.login_link(&invited.token);
     state.mailer.send_in_background(templates::invite(
         &invited.user.email,
         &invited.org.name,

@@ -10,6 +10,8 @@ use crate::db::schema::audit_events;
 use crate::db::DbConn;
 use crate::ids;
 
+pub mod routes;
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_events)]
 pub struct AuditEvent {

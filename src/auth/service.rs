@@ -90,7 +90,7 @@ pub async fn request_login_link(
     })
     .await?;
     if let Some((user, token)) = issued {
-        let link = state.public_link(&format!("login?token={token}"));
+        let link = state.login_link(&token);
         state.mailer.send_in_background(templates::login_link(
             &user.email,
             &user.display_name,

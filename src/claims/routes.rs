@@ -14,10 +14,8 @@ use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::idempotency::{self, IdempotencyKey};
-use crate::ids;
 use crate::state::AppState;
 use crate::stories::view::StoryView;
-use crate::urls::parse_public_url;
 use crate::{db, stories};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -132,12 +130,7 @@ async fn apply(
 }
 
 fn reason(body: ReasonRequest) -> AppResult<String> {
-    let reason = body.reason.trim().to_string();
-    match reason.chars().count() {
-        0 => Err(AppError::validation("reason", "is required")),
-        n if n > 2000 => Err(AppError::validation("reason", "at most 2000 characters")),
-        _ => Ok(reason),
-    }
+    service::parse_reason(&body.reason)
 }
 
 /// Verifies a claim with evidence (moderators).
@@ -151,53 +144,13 @@ pub async fn verify(
     body: ApiJson<VerifyRequest>,
 ) -> AppResult<web::Json<StoryView>> {
     let body = body.0;
-    let allow_private = state.settings.security.allow_private_urls;
-    let evidence_url = match body
-        .evidence_url
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-    {
-        Some(raw) => Some(
-            parse_public_url(raw, allow_private)
-                .map_err(|m| AppError::validation("evidence_url", m))?,
-        ),
-        None => None,
-    };
-    let evidence_note = body
-        .evidence_note
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty());
-    if evidence_url.is_none() && evidence_note.is_none() {
-        return Err(AppError::Validation(vec![
-            crate::error::FieldError::new("evidence_url", "give evidence: a URL, a note, or both"),
-            crate::error::FieldError::new("evidence_note", "give evidence: a URL, a note, or both"),
-        ]));
-    }
-    if evidence_note
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > 2000)
-    {
-        return Err(AppError::validation(
-            "evidence_note",
-            "at most 2000 characters",
-        ));
-    }
-    let expires_at = body.expires_at.map(|t| t.naive_utc());
-    if expires_at.is_some_and(|t| t <= ids::now()) {
-        return Err(AppError::validation("expires_at", "must be in the future"));
-    }
-    apply(
-        &state,
-        caller,
-        id.into_inner(),
-        Verdict::Verify {
-            evidence_url,
-            evidence_note,
-            expires_at,
-        },
-    )
-    .await
+    let verdict = Verdict::verify(
+        body.evidence_url,
+        body.evidence_note,
+        body.expires_at,
+        state.settings.security.allow_private_urls,
+    )?;
+    apply(&state, caller, id.into_inner(), verdict).await
 }
 
 /// Marks a detected sentence as "not a claim", with the reason (moderators).

@@ -13,12 +13,13 @@ use super::repo::{self, Decision};
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::{self, DbConn};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::ids;
 use crate::moderation::cascade;
 use crate::state::AppState;
 use crate::stories::{self, Story};
 use crate::text::{char_slice, find_ignoring_case};
+use crate::urls::parse_public_url;
 
 fn story_language(story: &Story) -> Language {
     Language::parse(&story.language).unwrap_or(Language::En)
@@ -256,6 +257,54 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// A verification needs evidence: a public URL, a note, or both; an expiry must lie ahead.
+    pub fn verify(
+        evidence_url: Option<String>,
+        evidence_note: Option<String>,
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+        allow_private_urls: bool,
+    ) -> AppResult<Verdict> {
+        let evidence_url = match evidence_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            Some(raw) => Some(
+                parse_public_url(raw, allow_private_urls)
+                    .map_err(|m| AppError::validation("evidence_url", m))?,
+            ),
+            None => None,
+        };
+        let evidence_note = evidence_note
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        if evidence_url.is_none() && evidence_note.is_none() {
+            let missing = "give evidence: a URL, a note, or both";
+            return Err(AppError::Validation(vec![
+                FieldError::new("evidence_url", missing),
+                FieldError::new("evidence_note", missing),
+            ]));
+        }
+        if evidence_note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > 2000)
+        {
+            return Err(AppError::validation(
+                "evidence_note",
+                "at most 2000 characters",
+            ));
+        }
+        let expires_at = expires_at.map(|t| t.naive_utc());
+        if expires_at.is_some_and(|t| t <= ids::now()) {
+            return Err(AppError::validation("expires_at", "must be in the future"));
+        }
+        Ok(Verdict::Verify {
+            evidence_url,
+            evidence_note,
+            expires_at,
+        })
+    }
+
     fn status(&self) -> ClaimStatus {
         match self {
             Verdict::Verify { .. } => ClaimStatus::Verified,
@@ -263,6 +312,16 @@ impl Verdict {
             Verdict::Dispute { .. } => ClaimStatus::Disputed,
             Verdict::Refute { .. } => ClaimStatus::Refuted,
         }
+    }
+}
+
+/// A moderator's reason: required, at most 2000 characters.
+pub fn parse_reason(raw: &str) -> AppResult<String> {
+    let reason = raw.trim().to_string();
+    match reason.chars().count() {
+        0 => Err(AppError::validation("reason", "is required")),
+        n if n > 2000 => Err(AppError::validation("reason", "at most 2000 characters")),
+        _ => Ok(reason),
     }
 }
 
@@ -386,4 +445,15 @@ pub fn assess(
         policy,
         now,
     )
+}
+
+/// Whether the content of a story would pass approval: its claims and the policy only.
+pub fn approvability(
+    story: &Story,
+    claims: &[Claim],
+    policy: &Policy,
+    now: NaiveDateTime,
+) -> Authenticity {
+    let views = claims.iter().map(|c| ClaimView::of(c, now)).collect();
+    gate::assess_content(views, policy, &story.texts())
 }

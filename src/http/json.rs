@@ -146,6 +146,14 @@ fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
         };
         return FieldError::new(field, "is required");
     }
+    // An unknown field is what the client sent; the path already ends with its name.
+    if let Some(name) = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        let field = if parent.is_empty() { name } else { parent }.to_string();
+        return FieldError::new(field, message);
+    }
     let field = if parent.is_empty() { "body" } else { parent };
     FieldError::new(field, message)
 }
@@ -159,6 +167,13 @@ mod tests {
     struct Body {
         email: String,
         role: Role,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Strict {
+        reason: Option<String>,
     }
 
     #[derive(Debug, serde::Deserialize)]
@@ -186,6 +201,10 @@ mod tests {
         }
         match errors(r#"{"role": "admin"}"#) {
             AppError::Validation(e) => assert_eq!(e[0].field, "email"),
+            other => panic!("{other:?}"),
+        }
+        match parse::<Strict>(br#"{"reasn": "typo"}"#).unwrap_err() {
+            AppError::Validation(e) => assert_eq!(e[0].field, "reasn"),
             other => panic!("{other:?}"),
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod health;
 pub mod json;
+pub mod login_page;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{accounts, auth, claims, error, moderation, stories};
+use crate::{accounts, audit, auth, claims, error, moderation, stories};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -43,6 +43,7 @@ use crate::{accounts, auth, claims, error, moderation, stories};
         claims::routes::dismiss,
         claims::routes::dispute,
         claims::routes::refute,
+        audit::routes::list_audit,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),

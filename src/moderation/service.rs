@@ -150,7 +150,7 @@ pub async fn decide(
             if matches!(d, Decision::Approve { .. }) {
                 let policy = policy_of(conn, &caller.org_id)?;
                 let story_claims = claims::repo::for_story(conn, &story.id)?;
-                let gate = claims::service::assess(&story, &story_claims, &policy, now);
+                let gate = claims::service::approvability(&story, &story_claims, &policy, now);
                 if !gate.approvable {
                     return Err(AppError::conflict_with(
                         format!("cannot approve: {}", gate.reasons.join("; ")),

@@ -201,3 +201,72 @@ async fn an_admin_cannot_lock_themself_out() {
     problem(res, 409).await;
     assert_eq!(app.get("/api/v1/users", &admin.token).await.status(), 200);
 }
+
+#[tokio::test]
+async fn admins_read_the_audit_log_of_their_org_only() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let globex = app.org("globex").await;
+    let amara = app.member(&admin, "amara", Role::Ambassador).await;
+    app.patch(
+        &format!("/api/v1/users/{}", amara.id),
+        &admin.token,
+        &json!({ "role": "moderator" }),
+    )
+    .await;
+    problem(app.get("/api/v1/audit", &amara.token).await, 403).await;
+
+    let page: Value = app
+        .get(
+            &format!("/api/v1/audit?object_type=user&object_id={}", amara.id),
+            &admin.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["user.updated", "user.invited"]);
+    assert_eq!(page["items"][0]["detail"]["role"]["to"], "moderator");
+
+    let all: Value = app
+        .get("/api/v1/audit?limit=200", &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["object_id"] != globex.id.as_str() && e["object_id"] != globex.org_id.as_str()));
+    let first: Value = app
+        .get("/api/v1/audit?limit=1", &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let next = first["next_cursor"].as_str().unwrap();
+    let second: Value = app
+        .get(
+            &format!("/api/v1/audit?limit=1&cursor={next}"),
+            &admin.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(second["items"][0]["id"], first["items"][0]["id"]);
+    let body = problem(
+        app.get("/api/v1/audit?object_type=user", &admin.token)
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(crate::helpers::fields(&body), ["object_id"]);
+}

@@ -22,6 +22,11 @@ async fn a_mailed_link_signs_in_once() {
     assert_eq!(mail.subject, "Your Vouch sign-in link");
     let token = token_from(&mail.body);
     assert_eq!(token.len(), 43, "{}", mail.body);
+    assert!(
+        mail.body.contains(&format!("/login?token={token}")),
+        "{}",
+        mail.body
+    );
 
     let res = app
         .post("/api/v1/auth/token", None, &json!({ "token": token }))
@@ -286,4 +291,27 @@ async fn invited_users_sign_in_with_the_invite_mail() {
     let pair: Value = res.json().await.unwrap();
     assert_eq!(pair["user"]["status"], "active");
     assert_eq!(pair["user"]["role"], "moderator");
+}
+
+#[tokio::test]
+async fn links_point_at_the_configured_client() {
+    let app =
+        spawn_app_with(|s| s.auth.login_url = "https://app.acme.example/signin?src=mail".into())
+            .await;
+    let admin = app.org("acme").await;
+    app.post(
+        "/api/v1/auth/login-link",
+        None,
+        &json!({ "email": admin.email }),
+    )
+    .await;
+    let mail = app.mail.wait_for(&admin.email, 1).await;
+    let token = token_from(&mail.body);
+    assert!(
+        mail.body.contains(&format!(
+            "https://app.acme.example/signin?src=mail&token={token}"
+        )),
+        "{}",
+        mail.body
+    );
 }

@@ -81,7 +81,28 @@ async fn openapi_document_lists_the_api() {
         assert!(doc["paths"].get(path).is_some(), "missing {path}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Any change to the API shows up in review as a change to this snapshot.
+    insta::assert_json_snapshot!("openapi", doc);
     let docs = app.client.get(app.url("/docs")).send().await.unwrap();
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("<html"));
+}
+
+#[tokio::test]
+async fn the_login_page_waits_for_a_click() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(app.url("/login?token=abc"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("/api/v1/auth/token"));
+    assert!(
+        html.contains("addEventListener(\"click\""),
+        "the token is spent only on a click"
+    );
 }

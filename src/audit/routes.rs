@@ -1,0 +1,69 @@
+//! `GET /audit`: the org's audit log for admins, newest first, optionally for one object.
+
+use actix_web::{get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::AuditEventView;
+use crate::auth::{role, Authorized};
+use crate::db;
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_audit);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// `story`, `claim`, `user` or `org`; with `object_id`.
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+}
+
+/// Who did what to which object, and when (admins).
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(AuditFilter, PageParams),
+    responses((status = 200, body = Page<AuditEventView>), (status = 403, body = Problem))
+)]
+#[get("/audit")]
+pub async fn list_audit(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Admin>,
+    filter: web::Query<AuditFilter>,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<Page<AuditEventView>>> {
+    let (cursor, limit) = page.checked()?;
+    let filter = filter.into_inner();
+    let object = match (filter.object_type, filter.object_id) {
+        (Some(t), Some(i)) => Some((t, i)),
+        (None, None) => None,
+        _ => {
+            return Err(AppError::validation(
+                "object_id",
+                "object_type and object_id go together",
+            ))
+        }
+    };
+    let org_id = caller.org_id.clone();
+    let rows = db::run(&state.pool, move |conn| {
+        super::list(
+            conn,
+            &org_id,
+            object.as_ref().map(|(t, i)| (t.as_str(), i.as_str())),
+            cursor.as_deref(),
+            limit + 1,
+        )
+    })
+    .await?;
+    Ok(web::Json(Page::from_rows(
+        rows,
+        limit,
+        |e| e.id.clone(),
+        AuditEventView::from,
+    )))
+}
