@@ -69,7 +69,42 @@ impl ClaimStatus {
     }
 }
 
+/// Where a claim was found: which text, its words, and its char span there.
+pub struct Found<'a> {
+    pub field: &'a str,
+    pub text: String,
+    pub normalized: String,
+    pub kind: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
 impl Claim {
+    /// A claim nobody has judged yet: every claim starts here, detected or added by hand.
+    pub fn unverified(story_id: &str, origin: &str, found: Found<'_>) -> Claim {
+        let now = crate::ids::now();
+        Claim {
+            id: crate::ids::new_id(),
+            story_id: story_id.to_string(),
+            field: found.field.to_string(),
+            text: found.text,
+            normalized: found.normalized,
+            kind: found.kind.to_string(),
+            origin: origin.to_string(),
+            status: ClaimStatus::Unverified.as_str().into(),
+            span_start: i32::try_from(found.start).unwrap_or(i32::MAX),
+            span_end: i32::try_from(found.end).unwrap_or(i32::MAX),
+            evidence_url: None,
+            evidence_note: None,
+            reason: None,
+            decided_by: None,
+            decided_at: None,
+            verification_expires_at: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     pub fn stored_status(&self) -> ClaimStatus {
         ClaimStatus::parse(&self.status)
     }

@@ -130,7 +130,7 @@ async fn apply(
 }
 
 fn reason(body: ReasonRequest) -> AppResult<String> {
-    service::parse_reason(&body.reason)
+    crate::moderation::required_reason(Some(&body.reason))
 }
 
 /// Verifies a claim with evidence (moderators).

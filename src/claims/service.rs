@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::detector::{self, Language};
 use super::gate::{self, Authenticity, ClaimView};
-use super::model::{Claim, ClaimStatus};
+use super::model::{Claim, ClaimStatus, Found};
 use super::policy::Policy;
 use super::repo::{self, Decision};
 use crate::audit;
@@ -33,7 +33,6 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
     let language = story_language(story);
     let texts = story.texts();
     let existing = repo::for_story(conn, &story.id)?;
-    let now = ids::now();
     let mut kept: HashSet<String> = HashSet::new();
     let mut seen: HashSet<String> = HashSet::new();
     for (field, text) in &texts {
@@ -49,26 +48,18 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
                 }
                 None => repo::insert(
                     conn,
-                    &Claim {
-                        id: ids::new_id(),
-                        story_id: story.id.clone(),
-                        field: field.clone(),
-                        text: found.text,
-                        normalized: found.normalized,
-                        kind: found.kind.as_str().to_string(),
-                        origin: "detected".into(),
-                        status: ClaimStatus::Unverified.as_str().into(),
-                        span_start: start,
-                        span_end: end,
-                        evidence_url: None,
-                        evidence_note: None,
-                        reason: None,
-                        decided_by: None,
-                        decided_at: None,
-                        verification_expires_at: None,
-                        created_at: now,
-                        updated_at: now,
-                    },
+                    &Claim::unverified(
+                        &story.id,
+                        "detected",
+                        Found {
+                            field,
+                            text: found.text,
+                            normalized: found.normalized,
+                            kind: found.kind.as_str(),
+                            start: found.start,
+                            end: found.end,
+                        },
+                    ),
                 )?,
             }
         }
@@ -140,23 +131,25 @@ pub async fn check(
                     text: found.text,
                     ..ClaimView::of(claim, now)
                 },
-                None => ClaimView {
-                    id: None,
-                    field: "text".into(),
-                    text: found.text,
-                    start: found.start,
-                    end: found.end,
-                    kind: found.kind.as_str().to_string(),
-                    origin: "detected".into(),
-                    status: ClaimStatus::Unverified,
-                    verification_expired: false,
-                    evidence_url: None,
-                    evidence_note: None,
-                    reason: None,
-                    decided_by: None,
-                    decided_at: None,
-                    verification_expires_at: None,
-                },
+                None => {
+                    let claim = Claim::unverified(
+                        "",
+                        "detected",
+                        Found {
+                            field: "text",
+                            text: found.text,
+                            normalized: found.normalized,
+                            kind: found.kind.as_str(),
+                            start: found.start,
+                            end: found.end,
+                        },
+                    );
+                    // Not stored: there is no id to act on.
+                    ClaimView {
+                        id: None,
+                        ..ClaimView::of(&claim, now)
+                    }
+                }
             },
         )
         .collect();
@@ -203,26 +196,21 @@ pub async fn add_manual(
                     "this text is already a claim of the story",
                 ));
             }
-            let now = ids::now();
             let claim = Claim {
-                id: ids::new_id(),
-                story_id: story.id.clone(),
-                field,
-                text: quoted,
-                normalized,
-                kind: kind.map(|k| k.as_str()).unwrap_or("manual").to_string(),
-                origin: "manual".into(),
-                status: ClaimStatus::Unverified.as_str().into(),
-                span_start: start as i32,
-                span_end: end as i32,
-                evidence_url: None,
-                evidence_note: None,
-                reason: None,
                 decided_by: Some(caller.id.clone()),
-                decided_at: Some(now),
-                verification_expires_at: None,
-                created_at: now,
-                updated_at: now,
+                decided_at: Some(ids::now()),
+                ..Claim::unverified(
+                    &story.id,
+                    "manual",
+                    Found {
+                        field: &field,
+                        text: quoted,
+                        normalized,
+                        kind: kind.map(|k| k.as_str()).unwrap_or("manual"),
+                        start,
+                        end,
+                    },
+                )
             };
             repo::insert(conn, &claim)?;
             record(
@@ -312,16 +300,6 @@ impl Verdict {
             Verdict::Dispute { .. } => ClaimStatus::Disputed,
             Verdict::Refute { .. } => ClaimStatus::Refuted,
         }
-    }
-}
-
-/// A moderator's reason: required, at most 2000 characters.
-pub fn parse_reason(raw: &str) -> AppResult<String> {
-    let reason = raw.trim().to_string();
-    match reason.chars().count() {
-        0 => Err(AppError::validation("reason", "is required")),
-        n if n > 2000 => Err(AppError::validation("reason", "at most 2000 characters")),
-        _ => Ok(reason),
     }
 }
 

@@ -9,7 +9,22 @@ pub mod service;
 
 use std::time::Duration;
 
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+
+/// A moderator's reason, trimmed: at most 2000 characters; `None` when empty.
+pub fn optional_reason(raw: Option<&str>) -> AppResult<Option<String>> {
+    let reason = raw.map(str::trim).unwrap_or("");
+    if reason.chars().count() > 2000 {
+        return Err(AppError::validation("reason", "at most 2000 characters"));
+    }
+    Ok(Some(reason.to_string()).filter(|r| !r.is_empty()))
+}
+
+/// A reason that must be given: the person on the other side of the decision deserves one.
+pub fn required_reason(raw: Option<&str>) -> AppResult<String> {
+    optional_reason(raw)?.ok_or_else(|| AppError::validation("reason", "is required: say why"))
+}
 
 /// Runs the review digest and the status upkeep every `interval` until the process ends;
 /// a failed round is logged and the loop goes on.

@@ -53,21 +53,12 @@ impl Decision {
 
     /// Refusals and retractions must say why: the author deserves a reason.
     fn check(&self) -> AppResult<()> {
-        let required = matches!(
-            self,
-            Decision::Reject { .. } | Decision::RequestChanges { .. } | Decision::Retract { .. }
-        );
-        let reason = self.reason().map(str::trim).unwrap_or("");
-        if required && reason.is_empty() {
-            return Err(AppError::validation(
-                "reason",
-                "is required: tell the author why",
-            ));
+        match self {
+            Decision::Reject { .. }
+            | Decision::RequestChanges { .. }
+            | Decision::Retract { .. } => super::required_reason(self.reason()).map(|_| ()),
+            _ => super::optional_reason(self.reason()).map(|_| ()),
         }
-        if reason.chars().count() > 2000 {
-            return Err(AppError::validation("reason", "at most 2000 characters"));
-        }
-        Ok(())
     }
 }
 
