@@ -1,6 +1,9 @@
 //! Vouch: the backend of an employer-brand ambassador platform. `Application::build` turns
 //! settings into a running server (config → pool → mailer → routes); `main` only parses the CLI.
 
+// A panic on a request path is a 500; errors go through `?` and AppError instead.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod accounts;
 pub mod audit;
 pub mod auth;

@@ -19,7 +19,7 @@ use crate::state::AppState;
 use crate::stories::model::ALL_STATUSES;
 use crate::stories::service::{load, policy_of, view_one, views};
 use crate::stories::view::StoryView;
-use crate::stories::{repo, Story, StoryKind};
+use crate::stories::{repo, Story, StoryKind, StoryStatus};
 
 /// A moderator's decision on a story.
 #[derive(Debug, Clone)]
@@ -62,6 +62,18 @@ impl Decision {
     }
 }
 
+/// Moves the story's status only if nobody moved it since it was read: two moderators
+/// deciding at once get one decision and one 409, never two.
+fn claim_transition(conn: &mut DbConn, story: &Story, next: StoryStatus) -> AppResult<()> {
+    if repo::move_status(conn, &story.id, &story.status, next.as_str(), ids::now())? {
+        Ok(())
+    } else {
+        Err(AppError::conflict(
+            "the story changed while you were deciding; reload it",
+        ))
+    }
+}
+
 fn audit_story(
     conn: &mut DbConn,
     caller: &AuthUser,
@@ -94,6 +106,7 @@ pub async fn submit(state: &AppState, caller: AuthUser, id: String) -> AppResult
             }
             let from = story.status();
             let next = from.submit()?;
+            claim_transition(conn, &story, next)?;
             let now = ids::now();
             let updated = Story {
                 status: next.as_str().into(),
@@ -153,6 +166,7 @@ pub async fn decide(
                     ));
                 }
             }
+            claim_transition(conn, &story, next)?;
             if matches!(d, Decision::Retract { .. }) {
                 cascade::story_withdrawn(conn, &story, Some(&caller.id), &format!("retracted: {}", d.reason().unwrap_or("")))?;
             }

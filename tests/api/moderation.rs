@@ -287,3 +287,47 @@ async fn expired_stories_are_archived_and_leave_the_feed() {
         0
     );
 }
+
+#[tokio::test]
+async fn two_moderators_deciding_at_once_get_one_decision() {
+    let app = spawn_app_with(|_| {}).await;
+    let admin = app.org("acme").await;
+    let camille = app.member(&admin, "camille", Role::Moderator).await;
+    for _ in 0..5 {
+        let story = app.create_story(&admin.token, company_story(FEELING)).await;
+        let id = story["id"].as_str().unwrap();
+        app.act(
+            &admin.token,
+            &format!("/api/v1/stories/{id}/submit"),
+            json!({}),
+        )
+        .await;
+        let path = format!("/api/v1/stories/{id}/approve");
+        let reject = format!("/api/v1/stories/{id}/reject");
+        let (a, b) = tokio::join!(
+            app.act(&admin.token, &path, json!({})),
+            app.act(&camille.token, &reject, json!({ "reason": "duplicate" })),
+        );
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [200, 409]);
+        let pool = app.state.pool.clone();
+        let (org, sid) = (admin.org_id.clone(), id.to_string());
+        let decisions = tokio::task::spawn_blocking(move || {
+            vouch::audit::list(
+                &mut pool.get().unwrap(),
+                &org,
+                Some(("story", &sid)),
+                None,
+                20,
+            )
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "story.approved" || e.action == "story.rejected")
+            .count()
+        })
+        .await
+        .unwrap();
+        assert_eq!(decisions, 1);
+    }
+}

@@ -1,5 +1,9 @@
 //! Text normalisation: the public matching key, and the internal form the rules read.
 
+// Regex literals, compiled once; every detector test compiles them all, so a broken one
+// fails the tests rather than a request.
+#![allow(clippy::expect_used)]
+
 use regex::Regex;
 use std::sync::LazyLock;
 use unicode_segmentation::UnicodeSegmentation;

@@ -3,6 +3,10 @@
 //! Every rule carries a gate: how much context it needs before it counts (see `Gate`).
 //! Both languages' tables run on every text because ambassadors mix languages freely.
 
+// Regex literals, compiled once; every detector test compiles them all, so a broken one
+// fails the tests rather than a request.
+#![allow(clippy::expect_used)]
+
 use super::vocab::{
     DET, NOT_RANKING, NOT_SUPERLATIVE, NUM, NUMWORD, ORG, PEOPLE_FR_PL, PEOPLE_FR_SG, PEOPLE_PL,
     PEOPLE_SG, QNOUN,
