@@ -217,3 +217,44 @@ fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
 fn write_private(path: &Path, value: &str) -> std::io::Result<()> {
     std::fs::write(path, value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(env: &str, data_dir: &Path) -> Settings {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        let mut s = Settings::load_layers(&dir, env, false).unwrap();
+        s.data_dir = data_dir.to_path_buf();
+        s.auth.jwt_secret = SecretString::from("");
+        s.auth.token_encryption_key = SecretString::from("");
+        s
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = settings("production", dir.path())
+            .resolve_secrets()
+            .unwrap_err();
+        assert!(err.to_string().contains("VOUCH__AUTH__JWT_SECRET"), "{err}");
+        assert!(
+            !dir.path().join("secrets").exists(),
+            "nothing generated in production"
+        );
+    }
+
+    #[test]
+    fn development_generates_secrets_once_and_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = settings("development", dir.path());
+        first.resolve_secrets().unwrap();
+        let mut second = settings("development", dir.path());
+        second.resolve_secrets().unwrap();
+        assert_eq!(
+            first.auth.jwt_secret.expose_secret(),
+            second.auth.jwt_secret.expose_secret()
+        );
+        assert_eq!(second.token_encryption_key().unwrap().len(), 32);
+    }
+}

@@ -108,7 +108,7 @@ fn serve(
             .wrap(ErrorHandlers::new().default_handler(middleware::problem_fallback))
             .wrap(from_fn(middleware::request_id_header))
             .wrap(metrics.clone())
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<telemetry::RequestSpan>::new())
             .service(http::health::healthz)
             .service(http::health::readyz)
             .service(http::login_page::login_page)
