@@ -488,3 +488,45 @@ async fn another_orgs_claims_are_not_found() {
         .await;
     problem(res, 404).await;
 }
+
+#[tokio::test]
+async fn the_story_answer_and_the_approval_problem_keep_their_shape() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let story = app
+        .create_story(
+            &admin.token,
+            json!({
+                "title": "Top Employer 2026", "body": format!("{AWARD} {FEELING}"),
+                "topics": ["awards"], "language": "en",
+                "captions": { "x": "Certified Great Place to Work in 2025! #LifeAtAcme" }
+            }),
+        )
+        .await;
+    let id = story["id"].as_str().unwrap();
+    app.act(
+        &admin.token,
+        &format!("/api/v1/stories/{id}/submit"),
+        json!({}),
+    )
+    .await;
+    let refused = problem(
+        app.act(
+            &admin.token,
+            &format!("/api/v1/stories/{id}/approve"),
+            json!({}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    let redact = |v: Value| {
+        insta::assert_json_snapshot!(v, {
+            ".id" => "[id]", ".author_id" => "[id]",
+            ".**.created_at" => "[time]", ".**.updated_at" => "[time]", ".submitted_at" => "[time]",
+            ".**.claims[].id" => "[id]", ".**.blocking[].id" => "[id]",
+        });
+    };
+    redact(story);
+    redact(refused);
+}
