@@ -8,5 +8,6 @@ pub mod policy;
 pub mod repo;
 pub mod routes;
 pub mod service;
+pub mod sync;
 
 pub use model::{Claim, ClaimStatus};

@@ -84,7 +84,7 @@ pub fn insert(
         };
         repo::insert(conn, &story)?;
         repo::set_topics(conn, &story.id, &clean.topics)?;
-        claims::service::sync(conn, &story)?;
+        claims::sync::sync(conn, &story)?;
         audit::record(
             conn,
             audit::Entry {
@@ -204,7 +204,7 @@ pub async fn update(
             };
             repo::save(conn, &updated)?;
             repo::set_topics(conn, &updated.id, &clean.topics)?;
-            claims::service::sync(conn, &updated)?;
+            claims::sync::sync(conn, &updated)?;
             audit::record(
                 conn,
                 audit::Entry {

@@ -1,0 +1,86 @@
+//! Re-detection of a story's claims after every save: what keeps its decision, what is new,
+//! what left the text.
+
+use std::collections::HashSet;
+
+use super::detector::{self, Language};
+use super::model::{Claim, Found};
+use super::repo;
+use crate::db::DbConn;
+use crate::stories::Story;
+use crate::text::find_ignoring_case;
+
+fn story_language(story: &Story) -> Language {
+    Language::parse(&story.language).unwrap_or(Language::En)
+}
+
+/// Re-detects the claims of a story after a save. A claim whose normalised text is still
+/// there keeps its status (a verification survives rewording around it); new ones start
+/// unverified; detected claims that left the text go. Manual claims stay while their text
+/// can still be found.
+pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
+    let language = story_language(story);
+    let texts = story.texts();
+    let existing = repo::for_story(conn, &story.id)?;
+    let mut kept: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (field, text) in &texts {
+        for found in detector::detect(text, language) {
+            if !seen.insert(found.normalized.clone()) {
+                continue;
+            }
+            let (start, end) = (found.start as i32, found.end as i32);
+            match existing.iter().find(|c| c.normalized == found.normalized) {
+                Some(claim) => {
+                    repo::move_span(conn, &claim.id, field, &found.text, start, end)?;
+                    kept.insert(claim.id.clone());
+                }
+                None => repo::insert(
+                    conn,
+                    &Claim::unverified(
+                        &story.id,
+                        "detected",
+                        Found {
+                            field,
+                            text: found.text,
+                            normalized: found.normalized,
+                            kind: found.kind.as_str(),
+                            start: found.start,
+                            end: found.end,
+                        },
+                    ),
+                )?,
+            }
+        }
+    }
+    let manual: Vec<&Claim> = existing
+        .iter()
+        .filter(|c| c.origin == "manual" && !kept.contains(&c.id))
+        .collect();
+    for claim in manual {
+        if let Some((field, start, end)) = locate(&texts, &claim.text) {
+            repo::move_span(
+                conn,
+                &claim.id,
+                &field,
+                &claim.text,
+                start as i32,
+                end as i32,
+            )?;
+            kept.insert(claim.id.clone());
+        }
+    }
+    let gone: Vec<String> = existing
+        .into_iter()
+        .filter(|c| !kept.contains(&c.id))
+        .map(|c| c.id)
+        .collect();
+    repo::delete(conn, &gone)?;
+    Ok(())
+}
+
+pub(super) fn locate(texts: &[(String, String)], needle: &str) -> Option<(String, usize, usize)> {
+    texts.iter().find_map(|(field, text)| {
+        find_ignoring_case(text, needle, false).map(|(s, e)| (field.clone(), s, e))
+    })
+}
