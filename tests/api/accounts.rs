@@ -166,14 +166,7 @@ async fn role_changes_take_effect_and_are_audited() {
     // The same token now carries the new role: roles are read per request.
     assert_eq!(app.get("/api/v1/users", &amara.token).await.status(), 200);
 
-    let pool = app.state.pool.clone();
-    let (org, id) = (admin.org_id.clone(), amara.id.clone());
-    let events = tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().unwrap();
-        vouch::audit::list(&mut conn, &org, Some(("user", &id)), None, 10).unwrap()
-    })
-    .await
-    .unwrap();
+    let events = app.audit_actions(&admin.org_id, "user", &amara.id).await;
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["user.updated", "user.invited"]);
     assert_eq!(events[0].actor_id.as_deref(), Some(admin.id.as_str()));

@@ -104,20 +104,7 @@ async fn a_claim_blocks_approval_until_verified_and_refuting_it_unpublishes() {
     )
     .await;
 
-    let pool = app.state.pool.clone();
-    let (org, sid) = (admin.org_id.clone(), id.clone());
-    let events = tokio::task::spawn_blocking(move || {
-        vouch::audit::list(
-            &mut pool.get().unwrap(),
-            &org,
-            Some(("story", &sid)),
-            None,
-            20,
-        )
-        .unwrap()
-    })
-    .await
-    .unwrap();
+    let events = app.audit_actions(&admin.org_id, "story", &id).await;
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,

@@ -311,23 +311,12 @@ async fn two_moderators_deciding_at_once_get_one_decision() {
         let mut statuses = [a.status().as_u16(), b.status().as_u16()];
         statuses.sort();
         assert_eq!(statuses, [200, 409]);
-        let pool = app.state.pool.clone();
-        let (org, sid) = (admin.org_id.clone(), id.to_string());
-        let decisions = tokio::task::spawn_blocking(move || {
-            vouch::audit::list(
-                &mut pool.get().unwrap(),
-                &org,
-                Some(("story", &sid)),
-                None,
-                20,
-            )
-            .unwrap()
+        let decisions = app
+            .audit_actions(&admin.org_id, "story", id)
+            .await
             .into_iter()
             .filter(|e| e.action == "story.approved" || e.action == "story.rejected")
-            .count()
-        })
-        .await
-        .unwrap();
+            .count();
         assert_eq!(decisions, 1);
     }
 }

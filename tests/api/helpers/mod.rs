@@ -165,6 +165,27 @@ impl TestApp {
         }
     }
 
+    /// The audit actions recorded on one object, newest first.
+    pub async fn audit_actions(
+        &self,
+        org_id: &str,
+        object_type: &str,
+        object_id: &str,
+    ) -> Vec<vouch::audit::AuditEvent> {
+        let pool = self.state.pool.clone();
+        let (org, kind, id) = (
+            org_id.to_string(),
+            object_type.to_string(),
+            object_id.to_string(),
+        );
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().unwrap();
+            vouch::audit::list(&mut conn, &org, Some((&kind, &id)), None, 50).unwrap()
+        })
+        .await
+        .unwrap()
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
