@@ -131,7 +131,7 @@ fn stories_for(conn: &mut DbConn, moderator: &AuthUser, ambassador: &AuthUser) -
         )?;
     }
     let approved = stories::StoryStatus::Draft.submit()?.approve()?;
-    stories::repo::save(
+    stories::service::save(
         conn,
         &stories::Story {
             status: approved.as_str().into(),
@@ -170,7 +170,7 @@ fn stories_for(conn: &mut DbConn, moderator: &AuthUser, ambassador: &AuthUser) -
 fn submit(conn: &mut DbConn, story: stories::Story) -> AppResult<()> {
     let next = story.status().submit()?;
     let now = ids::now();
-    stories::repo::save(
+    stories::service::save(
         conn,
         &stories::Story {
             status: next.as_str().into(),

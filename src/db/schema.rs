@@ -122,6 +122,7 @@ diesel::table! {
         decision_reason -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> Integer,
     }
 }
 

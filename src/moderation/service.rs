@@ -17,9 +17,9 @@ use crate::ids;
 use crate::mail::templates;
 use crate::state::AppState;
 use crate::stories::model::ALL_STATUSES;
-use crate::stories::service::{load, policy_of, view_one, views};
+use crate::stories::service::{load, policy_of, save, view_one, views};
 use crate::stories::view::StoryView;
-use crate::stories::{repo, Story, StoryKind, StoryStatus};
+use crate::stories::{repo, Story, StoryKind};
 
 /// A moderator's decision on a story.
 #[derive(Debug, Clone)]
@@ -62,18 +62,6 @@ impl Decision {
     }
 }
 
-/// Moves the story's status only if nobody moved it since it was read: two moderators
-/// deciding at once get one decision and one 409, never two.
-fn claim_transition(conn: &mut DbConn, story: &Story, next: StoryStatus) -> AppResult<()> {
-    if repo::move_status(conn, &story.id, &story.status, next.as_str(), ids::now())? {
-        Ok(())
-    } else {
-        Err(AppError::conflict(
-            "the story changed while you were deciding; reload it",
-        ))
-    }
-}
-
 fn audit_story(
     conn: &mut DbConn,
     caller: &AuthUser,
@@ -106,7 +94,6 @@ pub async fn submit(state: &AppState, caller: AuthUser, id: String) -> AppResult
             }
             let from = story.status();
             let next = from.submit()?;
-            claim_transition(conn, &story, next)?;
             let now = ids::now();
             let updated = Story {
                 status: next.as_str().into(),
@@ -115,7 +102,7 @@ pub async fn submit(state: &AppState, caller: AuthUser, id: String) -> AppResult
                 updated_at: now,
                 ..story
             };
-            repo::save(conn, &updated)?;
+            save(conn, &updated)?;
             audit_story(
                 conn,
                 &caller,
@@ -166,7 +153,6 @@ pub async fn decide(
                     ));
                 }
             }
-            claim_transition(conn, &story, next)?;
             if matches!(d, Decision::Retract { .. }) {
                 cascade::story_withdrawn(conn, &story, Some(&caller.id), &format!("retracted: {}", d.reason().unwrap_or("")))?;
             }
@@ -178,7 +164,7 @@ pub async fn decide(
                 updated_at: now,
                 ..story
             };
-            repo::save(conn, &updated)?;
+            save(conn, &updated)?;
             audit_story(
                 conn,
                 &caller,

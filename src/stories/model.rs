@@ -35,6 +35,8 @@ pub struct Story {
     pub decision_reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Bumped by every write; a write names the version it read (see `repo::save`).
+    pub version: i32,
 }
 
 impl Story {

@@ -22,9 +22,11 @@ pub fn find_in_org(conn: &mut DbConn, org_id: &str, id: &str) -> QueryResult<Opt
         .optional()
 }
 
-/// Writes every column of `story` (its id and org never change).
-pub fn save(conn: &mut DbConn, story: &Story) -> QueryResult<()> {
+/// Writes every column of `story` if the row is still at the version it was read at, and
+/// bumps the version; false when someone wrote in between (the caller answers 409).
+pub fn save(conn: &mut DbConn, story: &Story) -> QueryResult<bool> {
     diesel::update(stories::table.find(&story.id))
+        .filter(stories::version.eq(story.version))
         .set((
             stories::title.eq(&story.title),
             stories::body.eq(&story.body),
@@ -41,9 +43,10 @@ pub fn save(conn: &mut DbConn, story: &Story) -> QueryResult<()> {
             stories::decided_by.eq(&story.decided_by),
             stories::decision_reason.eq(&story.decision_reason),
             stories::updated_at.eq(story.updated_at),
+            stories::version.eq(story.version + 1),
         ))
         .execute(conn)
-        .map(|_| ())
+        .map(|n| n == 1)
 }
 
 pub fn set_topics(conn: &mut DbConn, story_id: &str, topics: &[String]) -> QueryResult<()> {
@@ -212,7 +215,11 @@ pub fn move_status(
 ) -> QueryResult<bool> {
     diesel::update(stories::table.find(id))
         .filter(stories::status.eq(from))
-        .set((stories::status.eq(to), stories::updated_at.eq(at)))
+        .set((
+            stories::status.eq(to),
+            stories::updated_at.eq(at),
+            stories::version.eq(stories::version + 1),
+        ))
         .execute(conn)
         .map(|n| n == 1)
 }

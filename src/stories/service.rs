@@ -32,6 +32,18 @@ pub fn policy_of(conn: &mut DbConn, org_id: &str) -> AppResult<Policy> {
     ))
 }
 
+/// Writes a story read earlier in this transaction; 409 if someone wrote it in between, so a
+/// decision or an edit never lands on a text its author did not see.
+pub fn save(conn: &mut DbConn, story: &Story) -> AppResult<()> {
+    if repo::save(conn, story)? {
+        Ok(())
+    } else {
+        Err(AppError::conflict(
+            "the story changed while you were working on it; reload it and try again",
+        ))
+    }
+}
+
 /// Views of `stories`, judged by the gate at this moment.
 pub fn views(conn: &mut DbConn, org_id: &str, stories: Vec<Story>) -> AppResult<Vec<StoryView>> {
     let policy = policy_of(conn, org_id)?;
@@ -151,6 +163,7 @@ impl Story {
             decision_reason: None,
             created_at: now,
             updated_at: now,
+            version: 0,
         }
     }
 
@@ -202,7 +215,7 @@ pub async fn update(
                 updated_at: now,
                 ..fill(story.clone(), &clean)
             };
-            repo::save(conn, &updated)?;
+            save(conn, &updated)?;
             repo::set_topics(conn, &updated.id, &clean.topics)?;
             claims::sync::sync(conn, &updated)?;
             audit::record(

@@ -369,3 +369,47 @@ async fn a_retried_create_with_the_same_idempotency_key_creates_once() {
         .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_write_from_a_stale_read_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let story = app.create_story(&admin.token, company_story(FEELING)).await;
+    let id = story["id"].as_str().unwrap().to_string();
+    let (pool, org, sid) = (app.state.pool.clone(), admin.org_id.clone(), id.clone());
+    let read = tokio::task::spawn_blocking(move || {
+        vouch::stories::repo::find_in_org(&mut pool.get().unwrap(), &org, &sid)
+            .unwrap()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    // Someone else edits after our read...
+    let res = app
+        .patch(
+            &format!("/api/v1/stories/{id}"),
+            &admin.token,
+            &json!({ "title": "Theirs" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // ...so our write, based on the old text, does not land.
+    let pool = app.state.pool.clone();
+    let stale = vouch::stories::Story {
+        title: "Ours".into(),
+        ..read
+    };
+    let written = tokio::task::spawn_blocking(move || {
+        vouch::stories::repo::save(&mut pool.get().unwrap(), &stale).unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(!written);
+    let view: Value = app
+        .get(&format!("/api/v1/stories/{id}"), &admin.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["title"], "Theirs");
+}
