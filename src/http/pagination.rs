@@ -70,4 +70,12 @@ impl<T> Page<T> {
             next_cursor,
         }
     }
+
+    /// Turns the page's rows into their views in one go (views are built in batches).
+    pub fn try_map<U, E>(self, f: impl FnOnce(Vec<T>) -> Result<Vec<U>, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: f(self.items)?,
+            next_cursor: self.next_cursor,
+        })
+    }
 }

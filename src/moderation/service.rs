@@ -12,7 +12,7 @@ use crate::auth::AuthUser;
 use crate::claims;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::http::pagination::PageParams;
+use crate::http::pagination::{Page, PageParams};
 use crate::ids;
 use crate::mail::templates;
 use crate::state::AppState;
@@ -206,6 +206,7 @@ pub struct ReviewQueue {
 
 pub async fn queue(state: &AppState, caller: AuthUser, page: PageParams) -> AppResult<ReviewQueue> {
     let (cursor, limit) = page.checked()?;
+    let first_page = cursor.is_none();
     db::run(&state.pool, move |conn| -> AppResult<_> {
         let after = match cursor {
             Some(c) => {
@@ -216,22 +217,29 @@ pub async fn queue(state: &AppState, caller: AuthUser, page: PageParams) -> AppR
             }
             None => None,
         };
-        let mut rows = repo::review_queue(conn, &caller.org_id, after, limit + 1)?;
-        let more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let next_cursor = if more {
-            rows.last().map(|s| s.id.clone())
-        } else {
-            None
-        };
+        let rows = repo::review_queue(conn, &caller.org_id, after, limit + 1)?;
+        let page = Page::from_rows(rows, limit, |s| s.id.clone(), |s| s);
         let now = ids::now();
-        let waits: Vec<i64> = rows.iter().map(|s| waited(s.submitted_at, now)).collect();
-        let items = views(conn, &caller.org_id, rows)?
+        let waits: Vec<i64> = page
+            .items
+            .iter()
+            .map(|s| waited(s.submitted_at, now))
+            .collect();
+        // The first page starts with the oldest; later pages ask for it.
+        let oldest = if first_page {
+            waits.first().copied()
+        } else {
+            repo::review_queue(conn, &caller.org_id, None, 1)?
+                .first()
+                .map(|s| waited(s.submitted_at, now))
+        };
+        let next_cursor = page.next_cursor.clone();
+        let items = views(conn, &caller.org_id, page.items)?
             .into_iter()
             .zip(waits)
             .map(|(story, waiting_secs)| QueueItem {
-                waiting_secs,
                 story,
+                waiting_secs,
             })
             .collect();
         let mut counts: std::collections::BTreeMap<String, i64> = ALL_STATUSES
@@ -241,9 +249,6 @@ pub async fn queue(state: &AppState, caller: AuthUser, page: PageParams) -> AppR
         for (status, n) in repo::count_by_status(conn, &caller.org_id)? {
             counts.insert(status, n);
         }
-        let oldest = repo::review_queue(conn, &caller.org_id, None, 1)?
-            .first()
-            .map(|s| waited(s.submitted_at, now));
         Ok(ReviewQueue {
             items,
             next_cursor,

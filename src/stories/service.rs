@@ -304,19 +304,8 @@ pub async fn list(
     }
     db::run(&state.pool, move |conn| -> AppResult<_> {
         let rows = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;
-        let more = rows.len() as i64 > limit;
-        let mut items = views(
-            conn,
-            &caller.org_id,
-            rows.into_iter().take(limit as usize).collect(),
-        )?;
-        let next_cursor = if more {
-            items.last().map(|v| v.id.clone())
-        } else {
-            None
-        };
-        items.truncate(limit as usize);
-        Ok(Page { items, next_cursor })
+        Page::from_rows(rows, limit, |s| s.id.clone(), |s| s)
+            .try_map(|stories| views(conn, &caller.org_id, stories))
     })
     .await
 }
@@ -333,29 +322,24 @@ pub async fn feed(
     let mut filter = query.filter();
     filter.statuses = vec![StoryStatus::Approved.as_str().into()];
     db::run(&state.pool, move |conn| -> AppResult<_> {
+        // One policy and one clock for the whole page, however many batches it takes.
+        let policy = policy_of(conn, &caller.org_id)?;
+        let now = ids::now();
+        filter.live_at = Some(now);
         let mut items = Vec::new();
         loop {
-            filter.live_at = Some(ids::now());
             let batch = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;
             let exhausted = batch.len() as i64 <= limit;
             cursor = batch.last().map(|s| s.id.clone());
-            for view in views(conn, &caller.org_id, batch)? {
-                if view.authenticity.publishable && (items.len() as i64) < limit + 1 {
-                    items.push(view);
-                }
-            }
+            let publishable = view::build(conn, batch, &policy, now)?
+                .into_iter()
+                .filter(|v| v.authenticity.publishable);
+            items.extend(publishable);
             if exhausted || items.len() as i64 > limit {
                 break;
             }
         }
-        let more = items.len() as i64 > limit;
-        items.truncate(limit as usize);
-        let next_cursor = if more {
-            items.last().map(|v| v.id.clone())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        Ok(Page::from_rows(items, limit, |v| v.id.clone(), |v| v))
     })
     .await
 }

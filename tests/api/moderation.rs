@@ -79,6 +79,30 @@ async fn a_testimonial_is_reviewed_and_its_author_mailed_each_decision() {
     assert_eq!(queue["counts"]["in_review"], 2);
     assert_eq!(queue["counts"]["approved"], 0);
     problem(app.get("/api/v1/review-queue", &amara.token).await, 403).await;
+    // Page by page, the oldest wait is the same figure on every page.
+    let first: Value = app
+        .get("/api/v1/review-queue?limit=1", &moderator.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["items"][0]["story"]["id"], a);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second: Value = app
+        .get(
+            &format!("/api/v1/review-queue?limit=1&cursor={cursor}"),
+            &moderator.token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["items"][0]["story"]["id"], b);
+    assert!(second["next_cursor"].is_null());
+    assert!(
+        second["oldest_waiting_secs"].as_i64().unwrap()
+            >= first["items"][0]["waiting_secs"].as_i64().unwrap()
+    );
 
     // Changes requested: a reason is required, and mailed.
     let res = app
