@@ -149,7 +149,7 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             let mut conn = state.pool.get()?;
             let user = accounts::repo::find_user_by_email(&mut conn, email.as_str())?
                 .with_context(|| format!("no user with email {email}"))?;
-            if user.status == "disabled" {
+            if !user.may_sign_in() {
                 anyhow::bail!("{email} is disabled");
             }
             println!("{}", state.jwt.issue(&user.id, &user.org_id, &user.role)?);

@@ -40,6 +40,19 @@ impl User {
     pub fn role(&self) -> Role {
         self.role.parse().unwrap_or(Role::Ambassador)
     }
+
+    pub fn status(&self) -> UserStatus {
+        match self.status.as_str() {
+            "active" => UserStatus::Active,
+            "disabled" => UserStatus::Disabled,
+            _ => UserStatus::Invited,
+        }
+    }
+
+    /// Invited and active users may sign in (an invite is accepted by signing in).
+    pub fn may_sign_in(&self) -> bool {
+        self.status() != UserStatus::Disabled
+    }
 }
 
 /// Roles are ordered: an admin may do what a moderator may, a moderator what an ambassador may.

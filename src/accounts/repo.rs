@@ -74,6 +74,17 @@ pub fn list_users(
     query.load(conn)
 }
 
+/// Addresses of the org's active moderators and admins.
+pub fn staff_emails(conn: &mut DbConn, org_id: &str) -> QueryResult<Vec<String>> {
+    users::table
+        .filter(users::org_id.eq(org_id))
+        .filter(users::role.eq_any(["moderator", "admin"]))
+        .filter(users::status.eq("active"))
+        .order(users::id.asc())
+        .select(users::email)
+        .load(conn)
+}
+
 pub fn mark_signed_in(
     conn: &mut DbConn,
     user_id: &str,

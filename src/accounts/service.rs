@@ -31,14 +31,9 @@ pub struct UserView {
 
 impl From<User> for UserView {
     fn from(u: User) -> Self {
-        let status = match u.status.as_str() {
-            "active" => UserStatus::Active,
-            "disabled" => UserStatus::Disabled,
-            _ => UserStatus::Invited,
-        };
         UserView {
             role: u.role(),
-            status,
+            status: u.status(),
             id: u.id,
             email: u.email,
             display_name: u.display_name,
@@ -230,11 +225,7 @@ pub fn user(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<User> {
 
 /// Addresses of the org's active comms team (moderators and admins), for review notices.
 pub fn staff_emails(conn: &mut DbConn, org_id: &str) -> AppResult<Vec<String>> {
-    Ok(repo::list_users(conn, org_id, None, None, 10_000)?
-        .into_iter()
-        .filter(|u| u.role() >= Role::Moderator && u.status == UserStatus::Active.as_str())
-        .map(|u| u.email)
-        .collect())
+    Ok(repo::staff_emails(conn, org_id)?)
 }
 
 /// Sets the org's editorial policy (admins).

@@ -8,7 +8,7 @@ use std::pin::Pin;
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
-use crate::accounts::{self, Role, User, UserStatus};
+use crate::accounts::{self, Role, User};
 use crate::db;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -76,7 +76,7 @@ impl FromRequest for AuthUser {
                 accounts::repo::find_user_in_org(conn, &claims.org, &claims.sub)
             })
             .await?
-            .filter(|u| u.status != UserStatus::Disabled.as_str())
+            .filter(User::may_sign_in)
             .ok_or_else(|| AppError::unauthorized("the account no longer exists or is disabled"))?;
             Ok(AuthUser::from_user(user))
         })

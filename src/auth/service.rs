@@ -77,7 +77,7 @@ pub async fn request_login_link(
         let Some(user) = accounts::repo::find_user_by_email(conn, &address)? else {
             return Ok(None);
         };
-        if user.status == UserStatus::Disabled.as_str() {
+        if !user.may_sign_in() {
             return Ok(None);
         }
         let token = create_link(
@@ -117,7 +117,7 @@ pub async fn exchange_link(state: &AppState, token: String) -> AppResult<(TokenP
                 return Err(invalid());
             }
             let user = accounts::repo::find_user(conn, &link.user_id)?.ok_or_else(invalid)?;
-            if user.status == UserStatus::Disabled.as_str() {
+            if !user.may_sign_in() {
                 return Err(AppError::forbidden("this account is disabled"));
             }
             accounts::repo::mark_signed_in(conn, &user.id, now)?;
@@ -195,7 +195,7 @@ pub async fn refresh(state: &AppState, token: String) -> AppResult<TokenPair> {
                 return Ok(Rotation::Reused);
             }
             let user = match accounts::repo::find_user(conn, &stored.user_id)? {
-                Some(user) if user.status != UserStatus::Disabled.as_str() => user,
+                Some(user) if user.may_sign_in() => user,
                 _ => return Ok(Rotation::Invalid),
             };
             let token = new_refresh_token(conn, &user.id, &stored.family_id, ttl)?;

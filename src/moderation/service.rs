@@ -51,13 +51,14 @@ impl Decision {
         }
     }
 
-    /// Refusals and retractions must say why: the author deserves a reason.
-    fn check(&self) -> AppResult<()> {
+    /// The reason as it is stored, audited and mailed. Refusals and retractions must say
+    /// why: the author deserves a reason.
+    fn checked_reason(&self) -> AppResult<Option<String>> {
         match self {
             Decision::Reject { .. }
             | Decision::RequestChanges { .. }
-            | Decision::Retract { .. } => super::required_reason(self.reason()).map(|_| ()),
-            _ => super::optional_reason(self.reason()).map(|_| ()),
+            | Decision::Retract { .. } => super::required_reason(self.reason()).map(Some),
+            _ => super::optional_reason(self.reason()),
         }
     }
 }
@@ -124,8 +125,9 @@ pub async fn decide(
     id: String,
     decision: Decision,
 ) -> AppResult<StoryView> {
-    decision.check()?;
+    let reason = decision.checked_reason()?;
     let d = decision.clone();
+    let why = reason.clone();
     let (view, author_email, title) = db::run(&state.pool, move |conn| -> AppResult<_> {
         db::transaction(conn, |conn| -> AppResult<_> {
             let story = load(conn, &caller.org_id, &id)?;
@@ -154,13 +156,18 @@ pub async fn decide(
                 }
             }
             if matches!(d, Decision::Retract { .. }) {
-                cascade::story_withdrawn(conn, &story, Some(&caller.id), &format!("retracted: {}", d.reason().unwrap_or("")))?;
+                cascade::story_withdrawn(
+                    conn,
+                    &story,
+                    Some(&caller.id),
+                    &format!("retracted: {}", why.as_deref().unwrap_or("")),
+                )?;
             }
             let updated = Story {
                 status: next.as_str().into(),
                 decided_at: Some(now),
                 decided_by: Some(caller.id.clone()),
-                decision_reason: d.reason().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
+                decision_reason: why.clone(),
                 updated_at: now,
                 ..story
             };
@@ -170,11 +177,15 @@ pub async fn decide(
                 &caller,
                 &updated,
                 &format!("story.{}", next.as_str()),
-                serde_json::json!({ "from": from.as_str(), "to": next.as_str(), "reason": d.reason() }),
+                serde_json::json!({ "from": from.as_str(), "to": next.as_str(), "reason": why }),
             )?;
             let author = accounts::service::user(conn, &caller.org_id, &updated.author_id)?;
             let title = updated.title.clone();
-            Ok((view_one(conn, &caller.org_id, updated)?, author.email, title))
+            Ok((
+                view_one(conn, &caller.org_id, updated)?,
+                author.email,
+                title,
+            ))
         })
     })
     .await?;
@@ -182,7 +193,7 @@ pub async fn decide(
         &author_email,
         &title,
         decision.name(),
-        decision.reason(),
+        reason.as_deref(),
     ));
     Ok(view)
 }
