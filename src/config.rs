@@ -169,6 +169,8 @@ impl Settings {
             }
             *secret = SecretString::from(stored_or_generated(&data_dir, name)?);
         }
+        // A malformed key should stop the start, not the first token it has to encrypt.
+        self.token_encryption_key()?;
         Ok(())
     }
 
@@ -242,6 +244,16 @@ mod tests {
             !dir.path().join("secrets").exists(),
             "nothing generated in production"
         );
+    }
+
+    #[test]
+    fn a_malformed_token_key_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = settings("production", dir.path());
+        s.auth.jwt_secret = SecretString::from("x".repeat(40));
+        s.auth.token_encryption_key = SecretString::from("c2hvcnQ=");
+        let err = s.resolve_secrets().unwrap_err();
+        assert!(err.to_string().contains("32 bytes"), "{err}");
     }
 
     #[test]

@@ -64,10 +64,6 @@ impl ConnectionManager {
         }
         Ok(Self { backend, target })
     }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
