@@ -17,7 +17,6 @@ use crate::ids;
 use crate::moderation::cascade;
 use crate::state::AppState;
 use crate::stories::{self, Story};
-use crate::text::char_slice;
 use crate::urls::parse_public_url;
 
 /// `POST /authenticity/check`: the claims and policy breaches of a free text, matched
@@ -99,19 +98,13 @@ pub async fn add_manual(
     db::run(&state.pool, move |conn| -> AppResult<_> {
         db::transaction(conn, |conn| -> AppResult<String> {
             let story = stories::service::load(conn, &caller.org_id, &story_id)?;
-            let (field, start, end) = locate(&story.texts(), &text).ok_or_else(|| {
+            let at = locate(&story.texts(), &text).ok_or_else(|| {
                 AppError::validation(
                     "text",
                     "does not appear in the story's title, body or captions",
                 )
             })?;
-            let quoted = story
-                .texts()
-                .into_iter()
-                .find(|(f, _)| *f == field)
-                .map(|(_, t)| char_slice(&t, start, end))
-                .unwrap_or_else(|| text.clone());
-            let normalized = detector::normalize(&quoted);
+            let normalized = detector::normalize(&at.quoted);
             if repo::for_story(conn, &story.id)?
                 .iter()
                 .any(|c| c.normalized == normalized)
@@ -127,12 +120,12 @@ pub async fn add_manual(
                     &story.id,
                     "manual",
                     Found {
-                        field: &field,
-                        text: quoted,
+                        field: &at.field,
+                        text: at.quoted,
                         normalized,
                         kind: kind.map(|k| k.as_str()).unwrap_or("manual"),
-                        start,
-                        end,
+                        start: at.start,
+                        end: at.end,
                     },
                 )
             };

@@ -8,7 +8,7 @@ use super::model::{Claim, Found};
 use super::repo;
 use crate::db::DbConn;
 use crate::stories::Story;
-use crate::text::find_ignoring_case;
+use crate::text::{char_slice, find_ignoring_case};
 
 fn story_language(story: &Story) -> Language {
     Language::parse(&story.language).unwrap_or(Language::En)
@@ -58,14 +58,14 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
         .filter(|c| c.origin == "manual" && !kept.contains(&c.id))
         .collect();
     for claim in manual {
-        if let Some((field, start, end)) = locate(&texts, &claim.text) {
+        if let Some(at) = locate(&texts, &claim.text) {
             repo::move_span(
                 conn,
                 &claim.id,
-                &field,
-                &claim.text,
-                start as i32,
-                end as i32,
+                &at.field,
+                &at.quoted,
+                at.start as i32,
+                at.end as i32,
             )?;
             kept.insert(claim.id.clone());
         }
@@ -79,8 +79,21 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
     Ok(())
 }
 
-pub(super) fn locate(texts: &[(String, String)], needle: &str) -> Option<(String, usize, usize)> {
+/// Where `needle` stands in a story (case-insensitively), and the words as written there.
+pub(super) struct Located {
+    pub field: String,
+    pub start: usize,
+    pub end: usize,
+    pub quoted: String,
+}
+
+pub(super) fn locate(texts: &[(String, String)], needle: &str) -> Option<Located> {
     texts.iter().find_map(|(field, text)| {
-        find_ignoring_case(text, needle, false).map(|(s, e)| (field.clone(), s, e))
+        find_ignoring_case(text, needle, false).map(|(start, end)| Located {
+            field: field.clone(),
+            start,
+            end,
+            quoted: char_slice(text, start, end),
+        })
     })
 }
