@@ -140,6 +140,11 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The part before `@`: the display name of someone who has not given one.
+    pub fn local_part(&self) -> &str {
+        self.0.split('@').next().unwrap_or(&self.0)
+    }
 }
 
 impl TryFrom<String> for Email {

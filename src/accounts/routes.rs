@@ -149,7 +149,7 @@ pub async fn invite_user(
             body.display_name.clone(),
         )
         .await?;
-        let view = serde_json::to_value(UserView::from(user)).map_err(anyhow::Error::from)?;
+        let view = UserView::from(user);
         Ok((actix_web::http::StatusCode::CREATED, view))
     })
     .await

@@ -109,8 +109,7 @@ pub fn create_org(
                 detail: serde_json::json!({ "slug": org.slug }),
             },
         )?;
-        let local = admin_email.as_str().split('@').next().unwrap_or("admin");
-        let admin_name = admin_name.unwrap_or(local);
+        let admin_name = admin_name.unwrap_or(admin_email.local_part());
         add_user(
             conn,
             None,
@@ -195,8 +194,7 @@ pub async fn invite(
     let invited = db::run(&state.pool, move |conn| -> AppResult<_> {
         db::transaction(conn, |conn| -> AppResult<_> {
             let org = repo::find_org(conn, &org_id)?.ok_or(AppError::NotFound)?;
-            let name = display_name
-                .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_string());
+            let name = display_name.unwrap_or_else(|| email.local_part().to_string());
             add_user(
                 conn,
                 actor.as_ref().map(|a| a.id.as_str()),

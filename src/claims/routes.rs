@@ -93,10 +93,7 @@ pub async fn add_claim(
         let story_id =
             service::add_manual(&state, caller.user, id, body.text.clone(), body.kind).await?;
         let view = story_view(&state, org_id, story_id).await?;
-        Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(view).map_err(anyhow::Error::from)?,
-        ))
+        Ok((StatusCode::CREATED, view))
     })
     .await
 }

@@ -9,8 +9,8 @@ use std::future::{ready, Future, Ready};
 use actix_web::http::StatusCode;
 use actix_web::{dev::Payload, FromRequest, HttpRequest, HttpResponse};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
+use crate::auth::secrets::hash_token;
 use crate::db::{self, is_unique_violation};
 use crate::error::{AppError, AppResult};
 use crate::ids;
@@ -54,27 +54,27 @@ enum Reservation {
 /// What binds a key to its request: the route and the parsed body.
 pub fn fingerprint<T: Serialize>(route: &str, body: &T) -> AppResult<String> {
     let body = serde_json::to_string(body).map_err(anyhow::Error::from)?;
-    Ok(hex::encode(Sha256::digest(format!("{route}\n{body}"))))
+    Ok(hash_token(&format!("{route}\n{body}")))
 }
 
 /// Runs `create` once per (user, key): a repeat with the same request replays the first
 /// answer; the same key with a different request is refused; without a key it just runs.
-pub async fn once<F, Fut>(
+pub async fn once<F, Fut, T>(
     state: &AppState,
     user_id: &str,
     key: IdempotencyKey,
-    fingerprint: String,
+    hash: String,
     create: F,
 ) -> AppResult<HttpResponse>
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = AppResult<(StatusCode, serde_json::Value)>>,
+    Fut: Future<Output = AppResult<(StatusCode, T)>>,
+    T: Serialize,
 {
     let Some(key) = key.0 else {
         let (status, body) = create().await?;
         return Ok(HttpResponse::build(status).json(body));
     };
-    let hash = fingerprint;
     let (user, k, h) = (user_id.to_string(), key.clone(), hash.clone());
     let reservation = db::run(&state.pool, move |conn| reserve(conn, &user, &k, &h)).await?;
     match reservation {
@@ -90,7 +90,7 @@ where
             let user = user_id.to_string();
             match outcome {
                 Ok((status, body)) => {
-                    let text = body.to_string();
+                    let text = serde_json::to_string(&body).map_err(anyhow::Error::from)?;
                     let stored = text.clone();
                     db::run(&state.pool, move |conn| {
                         repo::complete(conn, &user, &key, i32::from(status.as_u16()), &stored)

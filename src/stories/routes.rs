@@ -42,10 +42,7 @@ pub async fn create_story(
     let fingerprint = idempotency::fingerprint("POST /stories", &input)?;
     idempotency::once(&state, &user, key, fingerprint, || async {
         let view = service::create(&state, caller, input).await?;
-        Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(view).map_err(anyhow::Error::from)?,
-        ))
+        Ok((StatusCode::CREATED, view))
     })
     .await
 }
