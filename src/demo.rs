@@ -33,7 +33,7 @@ pub enum Loaded {
 /// Loads the demo org unless it exists. Users start active so tokens can be issued at once.
 pub fn load(pool: &Pool) -> anyhow::Result<Loaded> {
     let mut conn = pool.get()?;
-    if accounts::repo::find_org_by_slug(&mut conn, DEMO_SLUG)?.is_some() {
+    if accounts::service::org_by_slug(&mut conn, DEMO_SLUG)?.is_some() {
         return Ok(Loaded::AlreadyThere);
     }
     let admin = Email::parse(DEMO_ADMIN).map_err(anyhow::Error::msg)?;
@@ -47,33 +47,26 @@ pub fn load(pool: &Pool) -> anyhow::Result<Loaded> {
             Duration::days(7),
         )?;
         let org = invited.org;
-        activate(conn, &invited.user.id, Role::Admin)?;
+        let admin = accounts::service::activate(conn, invited.user, Role::Admin)?;
         let mut members = Vec::new();
         for (email, name, role) in MEMBERS {
             let email = Email::parse(email).map_err(|m| AppError::validation("email", m))?;
             let member = accounts::service::add_user(
                 conn,
-                Some(&invited.user.id),
+                Some(&admin.id),
                 org.clone(),
                 &email,
                 *role,
                 name,
                 Duration::days(7),
             )?;
-            activate(conn, &member.user.id, *role)?;
-            members.push(AuthUser::from_user(accounts::User {
-                status: "active".into(),
-                ..member.user
-            }));
+            let active = accounts::service::activate(conn, member.user, *role)?;
+            members.push(AuthUser::from_user(active));
         }
         stories_for(conn, &members[0], &members[1])
     })
     .map_err(|e| anyhow::Error::new(e).context("loading demo data"))?;
     Ok(Loaded::Created)
-}
-
-fn activate(conn: &mut db::DbConn, user_id: &str, role: Role) -> diesel::QueryResult<()> {
-    accounts::repo::update_role_and_status(conn, user_id, role.as_str(), "active")
 }
 
 fn draft(
@@ -115,20 +108,14 @@ fn stories_for(conn: &mut DbConn, moderator: &AuthUser, ambassador: &AuthUser) -
     )
     .validate(false, now)?;
     let story = stories::service::insert(conn, moderator, StoryKind::Company, &award)?;
-    for claim in claims::repo::for_story(conn, &story.id)? {
-        claims::repo::decide(
-            conn,
-            &claim.id,
-            &claims::repo::Decision {
-                status: claims::ClaimStatus::Verified.as_str(),
-                evidence_url: Some("https://www.top-employers.com/"),
-                evidence_note: Some("Certificate received on 2026-01-15"),
-                reason: None,
-                decided_by: &moderator.id,
-                at: now,
-                verification_expires_at: None,
-            },
+    for claim in claims::service::of_story(conn, &story.id)? {
+        let evidence = claims::service::Verdict::verify(
+            Some("https://www.top-employers.com/".into()),
+            Some("Certificate received on 2026-01-15".into()),
+            None,
+            false,
         )?;
+        claims::service::decide_in(conn, moderator, &claim.id, evidence)?;
     }
     let approved = stories::StoryStatus::Draft.submit()?.approve()?;
     stories::service::save(

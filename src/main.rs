@@ -147,7 +147,7 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::Token { email } => {
             let email = Email::parse(&email).map_err(anyhow::Error::msg)?;
             let mut conn = state.pool.get()?;
-            let user = accounts::repo::find_user_by_email(&mut conn, email.as_str())?
+            let user = accounts::service::by_email(&mut conn, &email)?
                 .with_context(|| format!("no user with email {email}"))?;
             if !user.may_sign_in() {
                 anyhow::bail!("{email} is disabled");
@@ -164,7 +164,7 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             let role: Role = role.parse().map_err(anyhow::Error::msg)?;
             let org_row = {
                 let mut conn = state.pool.get()?;
-                accounts::repo::find_org_by_slug(&mut conn, &org)?
+                accounts::service::org_by_slug(&mut conn, &org)?
                     .with_context(|| format!("no org with slug `{org}`"))?
             };
             let user = accounts::service::invite(state, None, org_row.id, email, role, name)

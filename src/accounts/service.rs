@@ -216,6 +216,49 @@ pub fn org(conn: &mut DbConn, org_id: &str) -> AppResult<Org> {
     repo::find_org(conn, org_id)?.ok_or(AppError::NotFound)
 }
 
+/// The user behind an address, whatever their org (sign-in, the CLI).
+pub fn by_email(conn: &mut DbConn, email: &Email) -> diesel::QueryResult<Option<User>> {
+    repo::find_user_by_email(conn, email.as_str())
+}
+
+/// The user a token or link names; their org comes with them.
+pub fn by_id(conn: &mut DbConn, id: &str) -> diesel::QueryResult<Option<User>> {
+    repo::find_user(conn, id)
+}
+
+/// A user of this org, if there is one (the token's subject, checked against its org).
+pub fn in_org(conn: &mut DbConn, org_id: &str, id: &str) -> diesel::QueryResult<Option<User>> {
+    repo::find_user_in_org(conn, org_id, id)
+}
+
+pub fn org_by_slug(conn: &mut DbConn, slug: &str) -> diesel::QueryResult<Option<Org>> {
+    repo::find_org_by_slug(conn, slug)
+}
+
+/// Records a sign-in; an invited user becomes active by signing in.
+pub fn signed_in(
+    conn: &mut DbConn,
+    user: User,
+    at: chrono::NaiveDateTime,
+) -> diesel::QueryResult<User> {
+    repo::mark_signed_in(conn, &user.id, at)?;
+    Ok(User {
+        status: UserStatus::Active.as_str().into(),
+        last_login_at: Some(at),
+        ..user
+    })
+}
+
+/// Makes a seeded user active with `role` at once (demo data, tests): no invite to accept.
+pub fn activate(conn: &mut DbConn, user: User, role: Role) -> diesel::QueryResult<User> {
+    repo::update_role_and_status(conn, &user.id, role.as_str(), UserStatus::Active.as_str())?;
+    Ok(User {
+        role: role.as_str().into(),
+        status: UserStatus::Active.as_str().into(),
+        ..user
+    })
+}
+
 /// A user of the org, or 404.
 pub fn user(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<User> {
     repo::find_user_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)
@@ -336,7 +379,7 @@ pub async fn update_user(
                 .to_string();
             repo::update_role_and_status(conn, &user.id, &new_role, &new_status)?;
             if new_status == UserStatus::Disabled.as_str() {
-                crate::auth::repo::revoke_all_for_user(conn, &user.id, ids::now())?;
+                crate::auth::service::end_sessions(conn, &user.id)?;
             }
             audit::record(
                 conn,

@@ -73,7 +73,7 @@ impl FromRequest for AuthUser {
                 AppError::unauthorized("the access token is invalid or expired")
             })?;
             let user = db::run(&state.pool, move |conn| {
-                accounts::repo::find_user_in_org(conn, &claims.org, &claims.sub)
+                accounts::service::in_org(conn, &claims.org, &claims.sub)
             })
             .await?
             .filter(User::may_sign_in)

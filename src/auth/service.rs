@@ -6,7 +6,7 @@ use chrono::Duration;
 
 use super::repo::{self, LoginLink, RefreshToken};
 use super::secrets::{hash_token, random_token};
-use crate::accounts::{self, Email, User, UserStatus};
+use crate::accounts::{self, Email, User};
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::ids;
@@ -72,9 +72,8 @@ pub async fn request_login_link(
 ) -> AppResult<()> {
     state.login_limiter.check(email.as_str(), ip)?;
     let ttl_secs = state.settings.auth.login_link_ttl_secs;
-    let address = email.as_str().to_string();
     let issued = db::run(&state.pool, move |conn| -> AppResult<_> {
-        let Some(user) = accounts::repo::find_user_by_email(conn, &address)? else {
+        let Some(user) = accounts::service::by_email(conn, &email)? else {
             return Ok(None);
         };
         if !user.may_sign_in() {
@@ -116,16 +115,11 @@ pub async fn exchange_link(state: &AppState, token: String) -> AppResult<(TokenP
             if !repo::consume_login_link(conn, &link.id, now)? {
                 return Err(invalid());
             }
-            let user = accounts::repo::find_user(conn, &link.user_id)?.ok_or_else(invalid)?;
+            let user = accounts::service::by_id(conn, &link.user_id)?.ok_or_else(invalid)?;
             if !user.may_sign_in() {
                 return Err(AppError::forbidden("this account is disabled"));
             }
-            accounts::repo::mark_signed_in(conn, &user.id, now)?;
-            let user = User {
-                status: UserStatus::Active.as_str().into(),
-                last_login_at: Some(now),
-                ..user
-            };
+            let user = accounts::service::signed_in(conn, user, now)?;
             let refresh = new_refresh_token(conn, &user.id, &ids::new_id(), refresh_ttl)?;
             Ok((user, refresh))
         })
@@ -194,7 +188,7 @@ pub async fn refresh(state: &AppState, token: String) -> AppResult<TokenPair> {
                 repo::revoke_family(conn, &stored.family_id, now)?;
                 return Ok(Rotation::Reused);
             }
-            let user = match accounts::repo::find_user(conn, &stored.user_id)? {
+            let user = match accounts::service::by_id(conn, &stored.user_id)? {
                 Some(user) if user.may_sign_in() => user,
                 _ => return Ok(Rotation::Invalid),
             };
@@ -219,6 +213,11 @@ pub async fn refresh(state: &AppState, token: String) -> AppResult<TokenPair> {
             "the refresh token is invalid, revoked or expired",
         )),
     }
+}
+
+/// Ends every session of a user (their account was disabled).
+pub fn end_sessions(conn: &mut DbConn, user_id: &str) -> diesel::QueryResult<usize> {
+    repo::revoke_all_for_user(conn, user_id, ids::now())
 }
 
 /// Ends the session the refresh token belongs to (its whole family). Unknown tokens are

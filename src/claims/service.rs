@@ -228,76 +228,82 @@ pub async fn decide(
     claim_id: String,
     verdict: Verdict,
 ) -> AppResult<String> {
-    if !ids::is_id(&claim_id) {
-        return Err(AppError::NotFound);
-    }
-    db::run(&state.pool, move |conn| -> AppResult<_> {
-        db::transaction(conn, |conn| -> AppResult<String> {
-            let claim = repo::find(conn, &claim_id)?.ok_or(AppError::NotFound)?;
-            // The story lookup is scoped to the caller's org: another org's claim is a 404.
-            let story = stories::service::load(conn, &caller.org_id, &claim.story_id)?;
-            let now = ids::now();
-            let status = verdict.status();
-            let (evidence_url, evidence_note, reason, expires) = match &verdict {
-                Verdict::Verify {
-                    evidence_url,
-                    evidence_note,
-                    expires_at,
-                } => (
-                    evidence_url.as_deref(),
-                    evidence_note.as_deref(),
-                    None,
-                    *expires_at,
-                ),
-                Verdict::Dismiss { reason }
-                | Verdict::Dispute { reason }
-                | Verdict::Refute { reason } => (
-                    claim.evidence_url.as_deref(),
-                    claim.evidence_note.as_deref(),
-                    Some(reason.as_str()),
-                    None,
-                ),
-            };
-            repo::decide(
-                conn,
-                &claim.id,
-                &Decision {
-                    status: status.as_str(),
-                    evidence_url,
-                    evidence_note,
-                    reason,
-                    decided_by: &caller.id,
-                    at: now,
-                    verification_expires_at: expires,
-                },
-            )?;
-            let detail = serde_json::json!({
-                "from": claim.status_at(now).as_str(),
-                "to": status.as_str(),
-                "text": claim.text,
-                "reason": reason,
-                "evidence_url": evidence_url,
-                "evidence_note": evidence_note,
-            });
-            record(
-                conn,
-                &caller,
-                &claim,
-                &format!("claim.{}", status.as_str()),
-                detail,
-            )?;
-            if matches!(status, ClaimStatus::Disputed | ClaimStatus::Refuted) {
-                cascade::story_withdrawn(
-                    conn,
-                    &story,
-                    Some(&caller.id),
-                    &format!("claim \"{}\" {}", claim.text, status.as_str()),
-                )?;
-            }
-            Ok(story.id)
-        })
+    db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| decide_in(conn, &caller, &claim_id, verdict))
     })
     .await
+}
+
+/// `decide` inside the caller's transaction (also used to seed demo data).
+pub fn decide_in(
+    conn: &mut DbConn,
+    caller: &AuthUser,
+    claim_id: &str,
+    verdict: Verdict,
+) -> AppResult<String> {
+    if !ids::is_id(claim_id) {
+        return Err(AppError::NotFound);
+    }
+    let claim = repo::find(conn, claim_id)?.ok_or(AppError::NotFound)?;
+    // The story lookup is scoped to the caller's org: another org's claim is a 404.
+    let story = stories::service::load(conn, &caller.org_id, &claim.story_id)?;
+    let now = ids::now();
+    let status = verdict.status();
+    let (evidence_url, evidence_note, reason, expires) = match &verdict {
+        Verdict::Verify {
+            evidence_url,
+            evidence_note,
+            expires_at,
+        } => (
+            evidence_url.as_deref(),
+            evidence_note.as_deref(),
+            None,
+            *expires_at,
+        ),
+        Verdict::Dismiss { reason } | Verdict::Dispute { reason } | Verdict::Refute { reason } => (
+            claim.evidence_url.as_deref(),
+            claim.evidence_note.as_deref(),
+            Some(reason.as_str()),
+            None,
+        ),
+    };
+    repo::decide(
+        conn,
+        &claim.id,
+        &Decision {
+            status: status.as_str(),
+            evidence_url,
+            evidence_note,
+            reason,
+            decided_by: &caller.id,
+            at: now,
+            verification_expires_at: expires,
+        },
+    )?;
+    let detail = serde_json::json!({
+        "from": claim.status_at(now).as_str(),
+        "to": status.as_str(),
+        "text": claim.text,
+        "reason": reason,
+        "evidence_url": evidence_url,
+        "evidence_note": evidence_note,
+    });
+    record(
+        conn,
+        caller,
+        &claim,
+        &format!("claim.{}", status.as_str()),
+        detail,
+    )?;
+    if matches!(status, ClaimStatus::Disputed | ClaimStatus::Refuted) {
+        cascade::story_withdrawn(
+            conn,
+            &story,
+            Some(&caller.id),
+            &format!("claim \"{}\" {}", claim.text, status.as_str()),
+        )?;
+    }
+    Ok(story.id)
 }
 
 fn record(
@@ -318,6 +324,16 @@ fn record(
             detail,
         },
     )
+}
+
+/// The claims of a story, for the gate.
+pub fn of_story(conn: &mut DbConn, story_id: &str) -> diesel::QueryResult<Vec<Claim>> {
+    repo::for_story(conn, story_id)
+}
+
+/// The claims of several stories at once, for building their views.
+pub fn of_stories(conn: &mut DbConn, story_ids: &[String]) -> diesel::QueryResult<Vec<Claim>> {
+    repo::for_stories(conn, story_ids)
 }
 
 /// The gate over a loaded story, for views and transitions.

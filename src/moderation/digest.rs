@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use super::repo;
 use crate::accounts;
 use crate::db;
 use crate::error::AppResult;
 use crate::ids;
 use crate::mail::templates;
 use crate::state::AppState;
-use crate::stories::repo;
 
 /// Sends the pending notices once; returns how many mails went out.
 pub async fn run_once(state: &AppState) -> AppResult<usize> {

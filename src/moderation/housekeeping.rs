@@ -1,12 +1,13 @@
 //! Periodic upkeep of story statuses: an approved story past its expiry becomes `archived`.
 //! The gate already stops expired stories at once; this makes the status say so too.
 
+use super::repo;
 use crate::audit;
 use crate::db;
 use crate::error::AppResult;
 use crate::ids;
 use crate::state::AppState;
-use crate::stories::{repo, StoryStatus};
+use crate::stories::StoryStatus;
 
 /// Archives every approved story whose expiry has passed; returns how many.
 pub async fn archive_expired(state: &AppState) -> AppResult<usize> {

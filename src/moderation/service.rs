@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::cascade;
+use super::repo;
 use crate::accounts::{self, Role};
 use crate::audit;
 use crate::auth::AuthUser;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 use crate::stories::model::ALL_STATUSES;
 use crate::stories::service::{load, policy_of, save, view_one, views};
 use crate::stories::view::StoryView;
-use crate::stories::{repo, Story, StoryKind};
+use crate::stories::{Story, StoryKind};
 
 /// A moderator's decision on a story.
 #[derive(Debug, Clone)]
@@ -142,7 +143,7 @@ pub async fn decide(
             let now = ids::now();
             if matches!(d, Decision::Approve { .. }) {
                 let policy = policy_of(conn, &caller.org_id)?;
-                let story_claims = claims::repo::for_story(conn, &story.id)?;
+                let story_claims = claims::service::of_story(conn, &story.id)?;
                 let gate = claims::service::approvability(&story, &story_claims, &policy, now);
                 if !gate.approvable {
                     return Err(AppError::conflict_with(

@@ -53,7 +53,7 @@ pub fn build(
         topics.entry(story_id).or_default().push(topic);
     }
     let mut claims_by_story: HashMap<String, Vec<claims::Claim>> = HashMap::new();
-    for claim in claims::repo::for_stories(conn, &ids_list)? {
+    for claim in claims::service::of_stories(conn, &ids_list)? {
         claims_by_story
             .entry(claim.story_id.clone())
             .or_default()

@@ -97,9 +97,7 @@ impl TestApp {
                 Duration::days(1),
             )
             .unwrap();
-            accounts::repo::update_role_and_status(&mut conn, &invited.user.id, "admin", "active")
-                .unwrap();
-            invited.user
+            accounts::service::activate(&mut conn, invited.user, Role::Admin).unwrap()
         })
         .await
         .unwrap();
@@ -137,14 +135,7 @@ impl TestApp {
                 Duration::days(1),
             )
             .unwrap();
-            accounts::repo::update_role_and_status(
-                &mut conn,
-                &invited.user.id,
-                role.as_str(),
-                "active",
-            )
-            .unwrap();
-            invited.user
+            accounts::service::activate(&mut conn, invited.user, role).unwrap()
         })
         .await
         .unwrap();
