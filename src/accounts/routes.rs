@@ -35,12 +35,7 @@ pub async fn get_policy(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> AppResult<web::Json<Policy>> {
-    let org_id = caller.org_id.clone();
-    let policy = crate::db::run(&state.pool, move |conn| {
-        crate::stories::service::policy_of(conn, &org_id)
-    })
-    .await?;
-    Ok(web::Json(policy))
+    Ok(web::Json(service::policy(&state, caller).await?))
 }
 
 /// Replaces the org's editorial policy (admins). The gate applies it at once.

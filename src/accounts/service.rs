@@ -9,6 +9,7 @@ use super::repo;
 use crate::audit;
 use crate::auth::service::{create_link, LinkPurpose};
 use crate::auth::AuthUser;
+use crate::claims::policy::Policy;
 use crate::db::{self, is_unique_violation, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::{Page, PageParams};
@@ -269,12 +270,17 @@ pub fn staff_emails(conn: &mut DbConn, org_id: &str) -> AppResult<Vec<String>> {
     Ok(repo::staff_emails(conn, org_id)?)
 }
 
+/// The org's editorial policy, as the gate applies it.
+pub fn policy_of(conn: &mut DbConn, org_id: &str) -> AppResult<Policy> {
+    Ok(Policy::from_json(&org(conn, org_id)?.policy))
+}
+
+pub async fn policy(state: &AppState, caller: AuthUser) -> AppResult<Policy> {
+    db::run(&state.pool, move |conn| policy_of(conn, &caller.org_id)).await
+}
+
 /// Sets the org's editorial policy (admins).
-pub async fn set_policy(
-    state: &AppState,
-    caller: AuthUser,
-    policy: crate::claims::policy::Policy,
-) -> AppResult<crate::claims::policy::Policy> {
+pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> AppResult<Policy> {
     let policy = policy.normalized()?;
     db::run(&state.pool, move |conn| -> AppResult<_> {
         db::transaction(conn, |conn| -> AppResult<_> {

@@ -11,6 +11,7 @@ use crate::db::DbConn;
 use crate::ids;
 
 pub mod routes;
+pub mod service;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_events)]

@@ -6,8 +6,7 @@ use utoipa::IntoParams;
 
 use super::AuditEventView;
 use crate::auth::{role, Authorized};
-use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
 use crate::http::pagination::{Page, PageParams};
 use crate::state::AppState;
 
@@ -37,33 +36,7 @@ pub async fn list_audit(
     filter: web::Query<AuditFilter>,
     page: web::Query<PageParams>,
 ) -> AppResult<web::Json<Page<AuditEventView>>> {
-    let (cursor, limit) = page.checked()?;
-    let filter = filter.into_inner();
-    let object = match (filter.object_type, filter.object_id) {
-        (Some(t), Some(i)) => Some((t, i)),
-        (None, None) => None,
-        _ => {
-            return Err(AppError::validation(
-                "object_id",
-                "object_type and object_id go together",
-            ))
-        }
-    };
-    let org_id = caller.org_id.clone();
-    let rows = db::run(&state.pool, move |conn| {
-        super::list(
-            conn,
-            &org_id,
-            object.as_ref().map(|(t, i)| (t.as_str(), i.as_str())),
-            cursor.as_deref(),
-            limit + 1,
-        )
-    })
-    .await?;
-    Ok(web::Json(Page::from_rows(
-        rows,
-        limit,
-        |e| e.id.clone(),
-        AuditEventView::from,
-    )))
+    let page =
+        super::service::page(&state, &caller, filter.into_inner(), page.into_inner()).await?;
+    Ok(web::Json(page))
 }

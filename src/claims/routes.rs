@@ -16,7 +16,6 @@ use crate::http::json::ApiJson;
 use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 use crate::stories::view::StoryView;
-use crate::{db, stories};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(check)
@@ -56,14 +55,6 @@ pub async fn check(
     ))
 }
 
-async fn story_view(state: &AppState, org_id: String, story_id: String) -> AppResult<StoryView> {
-    db::run(&state.pool, move |conn| -> AppResult<_> {
-        let story = stories::service::load(conn, &org_id, &story_id)?;
-        stories::service::view_one(conn, &org_id, story)
-    })
-    .await
-}
-
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualClaimRequest {
@@ -89,10 +80,8 @@ pub async fn add_claim(
     let user_id = caller.id.clone();
     let fingerprint = idempotency::fingerprint(&format!("POST /stories/{id}/claims"), &body)?;
     idempotency::once(&state, &user_id, key, fingerprint, || async {
-        let org_id = caller.org_id.clone();
-        let story_id =
+        let view =
             service::add_manual(&state, caller.user, id, body.text.clone(), body.kind).await?;
-        let view = story_view(&state, org_id, story_id).await?;
         Ok((StatusCode::CREATED, view))
     })
     .await
@@ -121,9 +110,9 @@ async fn apply(
     claim_id: String,
     verdict: Verdict,
 ) -> AppResult<web::Json<StoryView>> {
-    let org_id = caller.org_id.clone();
-    let story_id = service::decide(state, caller.user, claim_id, verdict).await?;
-    Ok(web::Json(story_view(state, org_id, story_id).await?))
+    Ok(web::Json(
+        service::decide(state, caller.user, claim_id, verdict).await?,
+    ))
 }
 
 fn reason(body: ReasonRequest) -> AppResult<String> {

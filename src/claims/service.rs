@@ -9,6 +9,7 @@ use super::model::{Claim, ClaimStatus, Found};
 use super::policy::Policy;
 use super::repo::{self, Decision};
 use super::sync::locate;
+use crate::accounts;
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::{self, DbConn};
@@ -16,6 +17,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::ids;
 use crate::moderation::cascade;
 use crate::state::AppState;
+use crate::stories::view::StoryView;
 use crate::stories::{self, Story};
 use crate::urls::parse_public_url;
 
@@ -31,7 +33,7 @@ pub async fn check(
     let org_id = caller.org_id.clone();
     let language = language.unwrap_or_else(|| detector::guess_language(&text));
     let (stored, policy) = db::run(&state.pool, move |conn| -> AppResult<_> {
-        let policy = stories::service::policy_of(conn, &org_id)?;
+        let policy = accounts::service::policy_of(conn, &org_id)?;
         let stored = match story_id {
             Some(id) => {
                 let story = stories::service::load(conn, &org_id, &id)?;
@@ -90,13 +92,13 @@ pub async fn add_manual(
     story_id: String,
     text: String,
     kind: Option<detector::ClaimKind>,
-) -> AppResult<String> {
+) -> AppResult<StoryView> {
     let text = text.trim().to_string();
     if text.chars().count() < 3 || text.chars().count() > 1000 {
         return Err(AppError::validation("text", "must be 3 to 1000 characters"));
     }
     db::run(&state.pool, move |conn| -> AppResult<_> {
-        db::transaction(conn, |conn| -> AppResult<String> {
+        let story_id = db::transaction(conn, |conn| -> AppResult<String> {
             let story = stories::service::load(conn, &caller.org_id, &story_id)?;
             let at = locate(&story.texts(), &text).ok_or_else(|| {
                 AppError::validation(
@@ -138,7 +140,8 @@ pub async fn add_manual(
                 serde_json::json!({ "text": claim.text }),
             )?;
             Ok(story.id)
-        })
+        })?;
+        stories::service::view_by_id(conn, &caller.org_id, &story_id)
     })
     .await
 }
@@ -220,16 +223,17 @@ impl Verdict {
     }
 }
 
-/// Applies a verdict; returns the story id. Disputing or refuting a claim of a story that
+/// Applies a verdict; answers the story as it now stands (the gate's new verdict shows). Disputing or refuting a claim of a story that
 /// was out there withdraws it at once (audited, and the hook later steps hang on).
 pub async fn decide(
     state: &AppState,
     caller: AuthUser,
     claim_id: String,
     verdict: Verdict,
-) -> AppResult<String> {
+) -> AppResult<StoryView> {
     db::run(&state.pool, move |conn| {
-        db::transaction(conn, |conn| decide_in(conn, &caller, &claim_id, verdict))
+        let story_id = db::transaction(conn, |conn| decide_in(conn, &caller, &claim_id, verdict))?;
+        stories::service::view_by_id(conn, &caller.org_id, &story_id)
     })
     .await
 }

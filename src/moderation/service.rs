@@ -18,7 +18,7 @@ use crate::ids;
 use crate::mail::templates;
 use crate::state::AppState;
 use crate::stories::model::ALL_STATUSES;
-use crate::stories::service::{load, policy_of, save, view_one, views};
+use crate::stories::service::{load, save, view_one, views};
 use crate::stories::view::StoryView;
 use crate::stories::{Story, StoryKind};
 
@@ -142,7 +142,7 @@ pub async fn decide(
             };
             let now = ids::now();
             if matches!(d, Decision::Approve { .. }) {
-                let policy = policy_of(conn, &caller.org_id)?;
+                let policy = accounts::service::policy_of(conn, &caller.org_id)?;
                 let story_claims = claims::service::of_story(conn, &story.id)?;
                 let gate = claims::service::approvability(&story, &story_claims, &policy, now);
                 if !gate.approvable {

@@ -11,7 +11,7 @@ use super::view::{self, StoryView};
 use crate::accounts::{self, Role};
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::claims::{self, policy::Policy};
+use crate::claims;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::{Page, PageParams};
@@ -24,12 +24,6 @@ pub fn load(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<Story> {
         return Err(AppError::NotFound);
     }
     repo::find_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)
-}
-
-pub fn policy_of(conn: &mut DbConn, org_id: &str) -> AppResult<Policy> {
-    Ok(Policy::from_json(
-        &accounts::service::org(conn, org_id)?.policy,
-    ))
 }
 
 /// Writes a story read earlier in this transaction; 409 if someone wrote it in between, so a
@@ -46,8 +40,14 @@ pub fn save(conn: &mut DbConn, story: &Story) -> AppResult<()> {
 
 /// Views of `stories`, judged by the gate at this moment.
 pub fn views(conn: &mut DbConn, org_id: &str, stories: Vec<Story>) -> AppResult<Vec<StoryView>> {
-    let policy = policy_of(conn, org_id)?;
+    let policy = accounts::service::policy_of(conn, org_id)?;
     Ok(view::build(conn, stories, &policy, ids::now())?)
+}
+
+/// The view of a story of the org, by id.
+pub fn view_by_id(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<StoryView> {
+    let story = load(conn, org_id, id)?;
+    view_one(conn, org_id, story)
 }
 
 pub fn view_one(conn: &mut DbConn, org_id: &str, story: Story) -> AppResult<StoryView> {
@@ -323,7 +323,7 @@ pub async fn feed(
     filter.statuses = vec![StoryStatus::Approved.as_str().into()];
     db::run(&state.pool, move |conn| -> AppResult<_> {
         // One policy and one clock for the whole page, however many batches it takes.
-        let policy = policy_of(conn, &caller.org_id)?;
+        let policy = accounts::service::policy_of(conn, &caller.org_id)?;
         let now = ids::now();
         filter.live_at = Some(now);
         let mut items = Vec::new();
