@@ -97,11 +97,16 @@ fn serve(
     shutdown_timeout: u64,
 ) -> anyhow::Result<Server> {
     let metrics = http::metrics::build(state.pool.clone())?;
+    // The document never changes while the process runs: built and serialised once.
     let openapi = http::openapi::ApiDoc::openapi();
+    let openapi_doc = web::Data::new(OpenApiJson(
+        serde_json::to_string(&openapi).context("serialising the OpenAPI document")?,
+    ));
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(openapi_doc.clone())
             .app_data(web::PayloadConfig::new(JSON_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(middleware::query_error))
             .app_data(web::PathConfig::default().error_handler(middleware::path_error))
@@ -133,6 +138,10 @@ fn serve(
     Ok(server.run())
 }
 
-async fn openapi_json() -> web::Json<utoipa::openapi::OpenApi> {
-    web::Json(http::openapi::ApiDoc::openapi())
+struct OpenApiJson(String);
+
+async fn openapi_json(doc: web::Data<OpenApiJson>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.0.clone())
 }
