@@ -21,20 +21,12 @@ pub struct MaybeJson<T>(pub Option<T>);
 
 type BodyFuture<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
-/// Reads the body within the limit, remembering whether it was declared JSON.
+/// Reads the body within the limit (actix refuses a declared or streamed overflow against
+/// the app's `PayloadConfig`), remembering whether it was declared JSON.
 fn read(req: &HttpRequest, payload: &mut Payload) -> BodyFuture<(bool, web::Bytes)> {
     let content_type_ok = is_json(req);
-    let declared_too_large = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|len| len > JSON_LIMIT);
     let body = web::Bytes::from_request(req, payload);
     Box::pin(async move {
-        if declared_too_large {
-            return Err(too_large());
-        }
         let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
             Some(PayloadError::Overflow) => too_large(),
             _ => AppError::BadRequest(format!("could not read the body: {e}")),
