@@ -38,19 +38,11 @@ async fn a_claim_blocks_approval_until_verified_and_refuting_it_unpublishes() {
     assert_eq!(auth["counts"]["unverified"], 1);
 
     // Approval fails, naming the claim.
-    app.act(
-        &moderator.token,
-        &format!("/api/v1/stories/{id}/submit"),
-        json!({}),
-    )
-    .await;
+    app.story_act(&moderator.token, &id, "submit", json!({}))
+        .await;
     let body = problem(
-        app.act(
-            &moderator.token,
-            &format!("/api/v1/stories/{id}/approve"),
-            json!({}),
-        )
-        .await,
+        app.story_act(&moderator.token, &id, "approve", json!({}))
+            .await,
         409,
     )
     .await;
@@ -63,7 +55,7 @@ async fn a_claim_blocks_approval_until_verified_and_refuting_it_unpublishes() {
 
     // Verify with evidence, approve: publishable and in the ambassadors' feed.
     let claim = claim_ids(&story)[0].clone();
-    let res = app.act(&moderator.token, &format!("/api/v1/claims/{claim}/verify"), json!({ "evidence_url": "https://acme.example/gptw-2025.pdf", "evidence_note": "certificate" })).await;
+    let res = app.claim_act(&moderator.token, &claim, "verify", json!({ "evidence_url": "https://acme.example/gptw-2025.pdf", "evidence_note": "certificate" })).await;
     let verified: Value = res.json().await.unwrap();
     assert_eq!(verified["authenticity"]["claims"][0]["status"], "verified");
     assert_eq!(
@@ -71,11 +63,7 @@ async fn a_claim_blocks_approval_until_verified_and_refuting_it_unpublishes() {
         moderator.id
     );
     let approved: Value = app
-        .act(
-            &moderator.token,
-            &format!("/api/v1/stories/{id}/approve"),
-            json!({}),
-        )
+        .story_act(&moderator.token, &id, "approve", json!({}))
         .await
         .json()
         .await
@@ -86,9 +74,10 @@ async fn a_claim_blocks_approval_until_verified_and_refuting_it_unpublishes() {
 
     // Refuted later: out of the feed at once, and no longer readable by ambassadors.
     let res = app
-        .act(
+        .claim_act(
             &moderator.token,
-            &format!("/api/v1/claims/{claim}/refute"),
+            &claim,
+            "refute",
             json!({ "reason": "the certificate was for 2023" }),
         )
         .await;
@@ -125,20 +114,17 @@ async fn verification_needs_evidence_and_can_expire() {
     let story = app.create_story(&admin.token, company_story(AWARD)).await;
     let claim = claim_ids(&story)[0].clone();
     let body = problem(
-        app.act(
-            &admin.token,
-            &format!("/api/v1/claims/{claim}/verify"),
-            json!({}),
-        )
-        .await,
+        app.claim_act(&admin.token, &claim, "verify", json!({}))
+            .await,
         422,
     )
     .await;
     assert_eq!(fields(&body), ["evidence_url", "evidence_note"]);
     let body = problem(
-        app.act(
+        app.claim_act(
             &admin.token,
-            &format!("/api/v1/claims/{claim}/verify"),
+            &claim,
+            "verify",
             json!({ "evidence_url": "ftp://x.example/a" }),
         )
         .await,
@@ -149,28 +135,20 @@ async fn verification_needs_evidence_and_can_expire() {
 
     let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
     let id = story["id"].as_str().unwrap();
-    app.act(
-        &admin.token,
-        &format!("/api/v1/stories/{id}/submit"),
-        json!({}),
-    )
-    .await;
+    app.story_act(&admin.token, &id, "submit", json!({})).await;
     let res = app
-        .act(
+        .claim_act(
             &admin.token,
-            &format!("/api/v1/claims/{claim}/verify"),
+            &claim,
+            "verify",
             json!({ "evidence_note": "HR report", "expires_at": soon }),
         )
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(
-        app.act(
-            &admin.token,
-            &format!("/api/v1/stories/{id}/approve"),
-            json!({})
-        )
-        .await
-        .status(),
+        app.story_act(&admin.token, &id, "approve", json!({}))
+            .await
+            .status(),
         200
     );
     assert_eq!(app.feed_ids(&ambassador.token, "").await.len(), 1);
@@ -206,20 +184,17 @@ async fn not_a_claim_needs_a_reason_and_then_clears_the_gate() {
         .await;
     let claim = claim_ids(&story)[0].clone();
     let body = problem(
-        app.act(
-            &admin.token,
-            &format!("/api/v1/claims/{claim}/dismiss"),
-            json!({ "reason": "  " }),
-        )
-        .await,
+        app.claim_act(&admin.token, &claim, "dismiss", json!({ "reason": "  " }))
+            .await,
         422,
     )
     .await;
     assert_eq!(fields(&body), ["reason"]);
     let view: Value = app
-        .act(
+        .claim_act(
             &admin.token,
-            &format!("/api/v1/claims/{claim}/dismiss"),
+            &claim,
+            "dismiss",
             json!({ "reason": "public annual report" }),
         )
         .await
@@ -232,20 +207,11 @@ async fn not_a_claim_needs_a_reason_and_then_clears_the_gate() {
         "public annual report"
     );
     let id = story["id"].as_str().unwrap();
-    app.act(
-        &admin.token,
-        &format!("/api/v1/stories/{id}/submit"),
-        json!({}),
-    )
-    .await;
+    app.story_act(&admin.token, &id, "submit", json!({})).await;
     assert_eq!(
-        app.act(
-            &admin.token,
-            &format!("/api/v1/stories/{id}/approve"),
-            json!({})
-        )
-        .await
-        .status(),
+        app.story_act(&admin.token, &id, "approve", json!({}))
+            .await
+            .status(),
         200
     );
 }
@@ -262,17 +228,19 @@ async fn moderators_add_claims_the_detector_missed() {
         .await;
     let id = story["id"].as_str().unwrap();
     let res = app
-        .act(
+        .story_act(
             &admin.token,
-            &format!("/api/v1/stories/{id}/claims"),
+            &id,
+            "claims",
             json!({ "text": "not in the story" }),
         )
         .await;
     assert_eq!(fields(&problem(res, 422).await), ["text"]);
     let res = app
-        .act(
+        .story_act(
             &admin.token,
-            &format!("/api/v1/stories/{id}/claims"),
+            &id,
+            "claims",
             json!({ "text": "serves ORGANIC food" }),
         )
         .await;
@@ -287,19 +255,9 @@ async fn moderators_add_claims_the_detector_missed() {
     assert_eq!(manual.len(), 1);
     assert_eq!(manual[0]["text"], "serves organic food");
     assert_eq!(manual[0]["status"], "unverified");
-    app.act(
-        &admin.token,
-        &format!("/api/v1/stories/{id}/submit"),
-        json!({}),
-    )
-    .await;
+    app.story_act(&admin.token, &id, "submit", json!({})).await;
     problem(
-        app.act(
-            &admin.token,
-            &format!("/api/v1/stories/{id}/approve"),
-            json!({}),
-        )
-        .await,
+        app.story_act(&admin.token, &id, "approve", json!({})).await,
         409,
     )
     .await;
@@ -422,19 +380,11 @@ async fn the_org_policy_is_enforced_by_the_gate_and_the_check() {
         "title": "Hiring", "body": "We hire rockstar engineers.", "captions": { "linkedin": "Join us #LifeAtAcme" }
     })).await;
     let id = story["id"].as_str().unwrap();
-    app.act(
-        &moderator.token,
-        &format!("/api/v1/stories/{id}/submit"),
-        json!({}),
-    )
-    .await;
+    app.story_act(&moderator.token, &id, "submit", json!({}))
+        .await;
     let body = problem(
-        app.act(
-            &moderator.token,
-            &format!("/api/v1/stories/{id}/approve"),
-            json!({}),
-        )
-        .await,
+        app.story_act(&moderator.token, &id, "approve", json!({}))
+            .await,
         409,
     )
     .await;
@@ -450,9 +400,10 @@ async fn another_orgs_claims_are_not_found() {
     let story = app.create_story(&acme.token, company_story(AWARD)).await;
     let claim = claim_ids(&story)[0].clone();
     let res = app
-        .act(
+        .claim_act(
             &globex.token,
-            &format!("/api/v1/claims/{claim}/verify"),
+            &claim,
+            "verify",
             json!({ "evidence_note": "trust me" }),
         )
         .await;
@@ -491,19 +442,9 @@ async fn the_story_answer_and_the_approval_problem_keep_their_shape() {
         )
         .await;
     let id = story["id"].as_str().unwrap();
-    app.act(
-        &admin.token,
-        &format!("/api/v1/stories/{id}/submit"),
-        json!({}),
-    )
-    .await;
+    app.story_act(&admin.token, &id, "submit", json!({})).await;
     let refused = problem(
-        app.act(
-            &admin.token,
-            &format!("/api/v1/stories/{id}/approve"),
-            json!({}),
-        )
-        .await,
+        app.story_act(&admin.token, &id, "approve", json!({})).await,
         409,
     )
     .await;

@@ -32,13 +32,7 @@ async fn a_testimonial_is_reviewed_and_its_author_mailed_each_decision() {
         second["id"].as_str().unwrap(),
     );
     for id in [a, b] {
-        let res = app
-            .act(
-                &amara.token,
-                &format!("/api/v1/stories/{id}/submit"),
-                json!({}),
-            )
-            .await;
+        let res = app.story_act(&amara.token, &id, "submit", json!({})).await;
         assert_eq!(res.status(), 200);
     }
 
@@ -106,17 +100,14 @@ async fn a_testimonial_is_reviewed_and_its_author_mailed_each_decision() {
 
     // Changes requested: a reason is required, and mailed.
     let res = app
-        .act(
-            &moderator.token,
-            &format!("/api/v1/stories/{a}/request-changes"),
-            json!({}),
-        )
+        .story_act(&moderator.token, &a, "request-changes", json!({}))
         .await;
     assert_eq!(fields(&problem(res, 422).await), ["reason"]);
     let res = app
-        .act(
+        .story_act(
             &moderator.token,
-            &format!("/api/v1/stories/{a}/request-changes"),
+            &a,
+            "request-changes",
             json!({ "reason": "Please add a sentence about your team." }),
         )
         .await;
@@ -138,16 +129,12 @@ async fn a_testimonial_is_reviewed_and_its_author_mailed_each_decision() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    app.act(
-        &amara.token,
-        &format!("/api/v1/stories/{a}/submit"),
-        json!({}),
-    )
-    .await;
+    app.story_act(&amara.token, &a, "submit", json!({})).await;
     let approved: Value = app
-        .act(
+        .story_act(
             &moderator.token,
-            &format!("/api/v1/stories/{a}/approve"),
+            &a,
+            "approve",
             json!({ "reason": "Lovely" }),
         )
         .await
@@ -164,9 +151,10 @@ async fn a_testimonial_is_reviewed_and_its_author_mailed_each_decision() {
         .contains("was approved"));
 
     // Rejected, with its reason.
-    app.act(
+    app.story_act(
         &moderator.token,
-        &format!("/api/v1/stories/{b}/reject"),
+        &b,
+        "reject",
         json!({ "reason": "It names a colleague without consent." }),
     )
     .await;
@@ -182,63 +170,40 @@ async fn transitions_out_of_turn_are_conflicts_naming_the_status() {
     let story = app.create_story(&admin.token, company_story(FEELING)).await;
     let id = story["id"].as_str().unwrap();
     let body = problem(
-        app.act(
-            &admin.token,
-            &format!("/api/v1/stories/{id}/approve"),
-            json!({}),
-        )
-        .await,
+        app.story_act(&admin.token, &id, "approve", json!({})).await,
         409,
     )
     .await;
     assert_eq!(body["current_status"], "draft");
     problem(
-        app.act(
-            &admin.token,
-            &format!("/api/v1/stories/{id}/retract"),
-            json!({ "reason": "x" }),
-        )
-        .await,
+        app.story_act(&admin.token, &id, "retract", json!({ "reason": "x" }))
+            .await,
         409,
     )
     .await;
     // Ambassadors cannot moderate, and cannot touch the comms team's stories.
     problem(
-        app.act(
-            &amara.token,
-            &format!("/api/v1/stories/{id}/approve"),
-            json!({}),
-        )
-        .await,
+        app.story_act(&amara.token, &id, "approve", json!({})).await,
         403,
     )
     .await;
     problem(
-        app.act(
-            &amara.token,
-            &format!("/api/v1/stories/{id}/submit"),
-            json!({}),
-        )
-        .await,
+        app.story_act(&amara.token, &id, "submit", json!({})).await,
         403,
     )
     .await;
     let approved = app.approve_fully(&admin.token, &story).await;
     assert_eq!(approved["status"], "approved");
     problem(
-        app.act(
-            &admin.token,
-            &format!("/api/v1/stories/{id}/submit"),
-            json!({}),
-        )
-        .await,
+        app.story_act(&admin.token, &id, "submit", json!({})).await,
         409,
     )
     .await;
     let res = app
-        .act(
+        .story_act(
             &admin.token,
-            &format!("/api/v1/stories/{id}/retract"),
+            &id,
+            "retract",
             json!({ "reason": "outdated" }),
         )
         .await;
@@ -320,12 +285,7 @@ async fn two_moderators_deciding_at_once_get_one_decision() {
     for _ in 0..5 {
         let story = app.create_story(&admin.token, company_story(FEELING)).await;
         let id = story["id"].as_str().unwrap();
-        app.act(
-            &admin.token,
-            &format!("/api/v1/stories/{id}/submit"),
-            json!({}),
-        )
-        .await;
+        app.story_act(&admin.token, &id, "submit", json!({})).await;
         let path = format!("/api/v1/stories/{id}/approve");
         let reject = format!("/api/v1/stories/{id}/reject");
         let (a, b) = tokio::join!(

@@ -18,6 +18,30 @@ impl TestApp {
         self.post(path, Some(token), &body).await
     }
 
+    /// `POST /api/v1/stories/{id}/{action}` (submit, approve, reject …).
+    pub async fn story_act(
+        &self,
+        token: &str,
+        id: impl std::fmt::Display,
+        action: &str,
+        body: Value,
+    ) -> reqwest::Response {
+        self.act(token, &format!("/api/v1/stories/{id}/{action}"), body)
+            .await
+    }
+
+    /// `POST /api/v1/claims/{id}/{verdict}` (verify, dismiss, dispute, refute).
+    pub async fn claim_act(
+        &self,
+        token: &str,
+        id: impl std::fmt::Display,
+        verdict: &str,
+        body: Value,
+    ) -> reqwest::Response {
+        self.act(token, &format!("/api/v1/claims/{id}/{verdict}"), body)
+            .await
+    }
+
     /// Submits, verifies every claim with evidence, approves; returns the approved view.
     pub async fn approve_fully(&self, moderator: &str, story: &Value) -> Value {
         let id = story["id"].as_str().unwrap();
