@@ -286,16 +286,12 @@ pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> A
         db::transaction(conn, |conn| -> AppResult<_> {
             let raw = serde_json::to_string(&policy).map_err(anyhow::Error::from)?;
             repo::set_policy(conn, &caller.org_id, &raw, ids::now())?;
-            audit::record(
+            audit::by_user(
                 conn,
-                audit::Entry {
-                    org_id: &caller.org_id,
-                    actor_id: Some(&caller.id),
-                    action: "org.policy_changed",
-                    object_type: "org",
-                    object_id: &caller.org_id,
-                    detail: serde_json::to_value(&policy).unwrap_or_default(),
-                },
+                &caller,
+                "org.policy_changed",
+                ("org", &caller.org_id),
+                serde_json::to_value(&policy).unwrap_or_default(),
             )?;
             Ok(policy)
         })
@@ -387,19 +383,15 @@ pub async fn update_user(
             if new_status == UserStatus::Disabled.as_str() {
                 crate::auth::service::end_sessions(conn, &user.id)?;
             }
-            audit::record(
+            audit::by_user(
                 conn,
-                audit::Entry {
-                    org_id: &caller.org_id,
-                    actor_id: Some(&caller.id),
-                    action: "user.updated",
-                    object_type: "user",
-                    object_id: &user.id,
-                    detail: serde_json::json!({
-                        "role": { "from": user.role, "to": new_role },
-                        "status": { "from": user.status, "to": new_status },
-                    }),
-                },
+                &caller,
+                "user.updated",
+                ("user", &user.id),
+                serde_json::json!({
+                    "role": { "from": user.role, "to": new_role },
+                    "status": { "from": user.status, "to": new_status },
+                }),
             )?;
             repo::find_user(conn, &user.id)?.ok_or(AppError::NotFound)
         })

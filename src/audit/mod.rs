@@ -53,6 +53,27 @@ pub fn record(conn: &mut DbConn, entry: Entry<'_>) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Records what a signed-in user did to an object of their org.
+pub fn by_user(
+    conn: &mut DbConn,
+    actor: &crate::auth::AuthUser,
+    action: &str,
+    object: (&str, &str),
+    detail: serde_json::Value,
+) -> QueryResult<()> {
+    record(
+        conn,
+        Entry {
+            org_id: &actor.org_id,
+            actor_id: Some(&actor.id),
+            action,
+            object_type: object.0,
+            object_id: object.1,
+            detail,
+        },
+    )
+}
+
 /// Newest first, for the admin's audit view; `object` narrows to one object.
 pub fn list(
     conn: &mut DbConn,

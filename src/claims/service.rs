@@ -132,11 +132,11 @@ pub async fn add_manual(
                 )
             };
             repo::insert(conn, &claim)?;
-            record(
+            audit::by_user(
                 conn,
                 &caller,
-                &claim,
                 "claim.added",
+                ("claim", &claim.id),
                 serde_json::json!({ "text": claim.text }),
             )?;
             Ok(story.id)
@@ -292,11 +292,11 @@ pub fn decide_in(
         "evidence_url": evidence_url,
         "evidence_note": evidence_note,
     });
-    record(
+    audit::by_user(
         conn,
         caller,
-        &claim,
         &format!("claim.{}", status.as_str()),
+        ("claim", &claim.id),
         detail,
     )?;
     if matches!(status, ClaimStatus::Disputed | ClaimStatus::Refuted) {
@@ -308,26 +308,6 @@ pub fn decide_in(
         )?;
     }
     Ok(story.id)
-}
-
-fn record(
-    conn: &mut DbConn,
-    caller: &AuthUser,
-    claim: &Claim,
-    action: &str,
-    detail: serde_json::Value,
-) -> diesel::QueryResult<()> {
-    audit::record(
-        conn,
-        audit::Entry {
-            org_id: &caller.org_id,
-            actor_id: Some(&caller.id),
-            action,
-            object_type: "claim",
-            object_id: &claim.id,
-            detail,
-        },
-    )
 }
 
 /// The claims of a story, for the gate.

@@ -11,7 +11,7 @@ use crate::accounts::{self, Role};
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::claims;
-use crate::db::{self, DbConn};
+use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::{Page, PageParams};
 use crate::ids;
@@ -64,26 +64,6 @@ impl Decision {
     }
 }
 
-fn audit_story(
-    conn: &mut DbConn,
-    caller: &AuthUser,
-    story: &Story,
-    action: &str,
-    detail: serde_json::Value,
-) -> diesel::QueryResult<()> {
-    audit::record(
-        conn,
-        audit::Entry {
-            org_id: &caller.org_id,
-            actor_id: Some(&caller.id),
-            action,
-            object_type: "story",
-            object_id: &story.id,
-            detail,
-        },
-    )
-}
-
 /// Sends a story into review: its author, or the comms team for company stories.
 pub async fn submit(state: &AppState, caller: AuthUser, id: String) -> AppResult<StoryView> {
     db::run(&state.pool, move |conn| -> AppResult<_> {
@@ -105,11 +85,11 @@ pub async fn submit(state: &AppState, caller: AuthUser, id: String) -> AppResult
                 ..story
             };
             save(conn, &updated)?;
-            audit_story(
+            audit::by_user(
                 conn,
                 &caller,
-                &updated,
                 "story.submitted",
+                ("story", &updated.id),
                 serde_json::json!({ "from": from.as_str() }),
             )?;
             view_one(conn, &caller.org_id, updated)
@@ -173,11 +153,11 @@ pub async fn decide(
                 ..story
             };
             save(conn, &updated)?;
-            audit_story(
+            audit::by_user(
                 conn,
                 &caller,
-                &updated,
                 &format!("story.{}", next.as_str()),
+                ("story", &updated.id),
                 serde_json::json!({ "from": from.as_str(), "to": next.as_str(), "reason": why }),
             )?;
             let author = accounts::service::user(conn, &caller.org_id, &updated.author_id)?;

@@ -97,16 +97,12 @@ pub fn insert(
         repo::insert(conn, &story)?;
         repo::set_topics(conn, &story.id, &clean.topics)?;
         claims::sync::sync(conn, &story)?;
-        audit::record(
+        audit::by_user(
             conn,
-            audit::Entry {
-                org_id: &caller.org_id,
-                actor_id: Some(&caller.id),
-                action: "story.created",
-                object_type: "story",
-                object_id: &story.id,
-                detail: serde_json::json!({ "kind": story.kind, "title": story.title }),
-            },
+            caller,
+            "story.created",
+            ("story", &story.id),
+            serde_json::json!({ "kind": story.kind, "title": story.title }),
         )?;
         Ok(story)
     })
@@ -218,17 +214,7 @@ pub async fn update(
             save(conn, &updated)?;
             repo::set_topics(conn, &updated.id, &clean.topics)?;
             claims::sync::sync(conn, &updated)?;
-            audit::record(
-                conn,
-                audit::Entry {
-                    org_id: &caller.org_id,
-                    actor_id: Some(&caller.id),
-                    action: if back_to_review { "story.resubmitted" } else { "story.edited" },
-                    object_type: "story",
-                    object_id: &updated.id,
-                    detail: serde_json::json!({ "from": status.as_str(), "to": next.as_str(), "metadata_only": metadata_only }),
-                },
-            )?;
+            audit::by_user(conn, &caller, if back_to_review { "story.resubmitted" } else { "story.edited" }, ("story", &updated.id), serde_json::json!({ "from": status.as_str(), "to": next.as_str(), "metadata_only": metadata_only }))?;
             view_one(conn, &caller.org_id, updated)
         })
     })
