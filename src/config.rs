@@ -21,6 +21,30 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub security: SecuritySettings,
     pub moderation: ModerationSettings,
+    pub worker: WorkerSettings,
+    pub claims: ClaimSettings,
+}
+
+/// The job workers (`jobs::worker`): inside `vouch serve` when enabled, alone in `vouch worker`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerSettings {
+    /// Run workers and periodic tasks in `vouch serve` (off when `vouch worker` runs apart).
+    pub enabled: bool,
+    pub concurrency: usize,
+    /// Attempts before a job is parked as failed.
+    pub max_attempts: i32,
+    pub poll_interval_ms: u64,
+    /// How long a claimed job stays held without renewal: after a crash, the delay before
+    /// another worker takes it.
+    pub lease_secs: u64,
+    /// The first retry's delay; each next one doubles (with jitter), at most an hour.
+    pub retry_base_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClaimSettings {
+    /// Free-text checks (`POST /authenticity/check`) allowed per user per minute.
+    pub checks_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -44,6 +44,10 @@ pub enum AppError {
         /// Extra members merged into the problem body (e.g. the blocking claims).
         extra: Option<serde_json::Value>,
     },
+    #[error(
+        "the story is at version {current_version}, not the one you sent in If-Match; reload it"
+    )]
+    PreconditionFailed { current_version: i32 },
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("{0}")]
@@ -90,6 +94,7 @@ impl AppError {
             Self::Forbidden(_) => "forbidden",
             Self::NotFound => "not-found",
             Self::Conflict { .. } => "conflict",
+            Self::PreconditionFailed { .. } => "precondition-failed",
             Self::RateLimited { .. } => "rate-limited",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::PayloadTooLarge(_) => "payload-too-large",
@@ -155,6 +160,7 @@ impl ResponseError for AppError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -175,6 +181,10 @@ impl ResponseError for AppError {
         let (errors, extra) = match self {
             Self::Validation(errors) => (Some(errors.clone()), None),
             Self::Conflict { extra, .. } => (None, extra.clone()),
+            Self::PreconditionFailed { current_version } => (
+                None,
+                Some(serde_json::json!({ "current_version": current_version })),
+            ),
             _ => (None, None),
         };
         let problem = Problem {

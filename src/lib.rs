@@ -9,18 +9,21 @@ pub mod audit;
 pub mod auth;
 pub mod claims;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod jobs;
 pub mod mail;
 pub mod moderation;
 pub mod state;
 pub mod stories;
 pub mod telemetry;
 pub mod text;
+pub mod throttle;
 pub mod urls;
 
 use std::net::TcpListener;
@@ -64,10 +67,11 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = settings.server.workers;
         let shutdown = settings.server.shutdown_timeout_secs;
-        let digest_every =
-            std::time::Duration::from_secs(settings.moderation.digest_interval_secs.max(1));
         let state = AppState::new(settings, pool)?;
-        moderation::spawn_periodic(state.clone(), digest_every);
+        refresh_verdicts(&state).await?;
+        if state.settings.worker.enabled {
+            start_background(&state);
+        }
         let server = serve(listener, state.clone(), workers, shutdown)?;
         Ok(Application {
             port,
@@ -88,6 +92,54 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Stories written before verdicts were stored get theirs before the first request.
+async fn refresh_verdicts(state: &AppState) -> anyhow::Result<()> {
+    loop {
+        let done = db::run(&state.pool, |conn| {
+            stories::command::refresh_stale(conn, ids::now())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("refreshing stored verdicts: {e}"))?;
+        if done < 500 {
+            return Ok(());
+        }
+    }
+}
+
+/// The job workers and the periodic upkeep.
+fn start_background(state: &AppState) {
+    let every =
+        std::time::Duration::from_secs(state.settings.moderation.digest_interval_secs.max(1));
+    jobs::worker::spawn(state);
+    moderation::spawn_periodic(state.clone(), every);
+}
+
+/// `vouch worker`: the workers and periodic tasks alone, until SIGINT or SIGTERM.
+pub async fn run_worker(mut settings: Settings) -> anyhow::Result<()> {
+    settings.resolve_secrets()?;
+    let url = settings.database.url.clone();
+    let size = settings.database.pool_size;
+    let pool = tokio::task::spawn_blocking(move || -> anyhow::Result<db::Pool> {
+        let pool = db::pool(&url, size).context("opening the database")?;
+        db::migrate(&pool)?;
+        Ok(pool)
+    })
+    .await??;
+    let state = AppState::new(settings, pool)?;
+    refresh_verdicts(&state).await?;
+    start_background(&state);
+    tracing::info!(
+        concurrency = state.settings.worker.concurrency,
+        "vouch worker is running"
+    );
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = term.recv() => {},
+    }
+    Ok(())
 }
 
 fn serve(
@@ -126,7 +178,8 @@ fn serve(
                     .configure(stories::routes::configure)
                     .configure(moderation::routes::configure)
                     .configure(claims::routes::configure)
-                    .configure(audit::routes::configure),
+                    .configure(audit::routes::configure)
+                    .configure(jobs::routes::configure),
             )
             .default_service(web::to(middleware::not_found))
     })

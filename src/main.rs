@@ -37,6 +37,9 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Run the job workers and periodic tasks alone, without the HTTP server (for when
+    /// `vouch serve` runs with `worker.enabled = false`).
+    Worker,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the demo org, its comms team and ambassadors.
@@ -89,6 +92,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(port = app.port(), "vouch is listening");
             app.run_until_stopped().await?;
         }
+        Command::Worker => vouch::run_worker(settings).await?,
         Command::Migrate => {
             let pool = db::pool(&settings.database.url, 1)?;
             let applied = db::migrate(&pool)?;
@@ -101,8 +105,13 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&pool)?;
             let state = AppState::new(settings, pool)?;
             admin(&state, cmd).await?;
-            // Mails go out in the background; give them a moment before the process ends.
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            // Deliver the mail this command queued; what cannot go out now stays queued for
+            // the server's workers.
+            let sent =
+                vouch::jobs::worker::drain(&state, std::time::Duration::from_secs(10)).await?;
+            if sent > 0 {
+                println!("{sent} queued job(s) run");
+            }
         }
     }
     Ok(())
@@ -136,9 +145,12 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             let email = Email::parse(&admin_email).map_err(anyhow::Error::msg)?;
             let ttl = Duration::hours(state.settings.auth.invite_ttl_hours);
             let mut conn = state.pool.get()?;
-            let invited = accounts::service::create_org(&mut conn, &name, &slug, &email, None, ttl)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            accounts::service::mail_invite(state, &invited);
+            let invited = db::transaction(&mut conn, |conn| {
+                let invited = accounts::service::create_org(conn, &name, &slug, &email, None, ttl)?;
+                accounts::service::queue_invite(conn, state, &invited)?;
+                Ok::<_, vouch::error::AppError>(invited)
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "org `{}` created ({}); admin {} invited",
                 invited.org.slug, invited.org.id, invited.user.email
@@ -152,7 +164,9 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             if !user.may_sign_in() {
                 anyhow::bail!("{email} is disabled");
             }
-            println!("{}", state.jwt.issue(&user.id, &user.org_id, &user.role)?);
+            let pair = vouch::auth::service::open_session(&mut conn, state, &user)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", pair.access_token);
         }
         AdminCommand::Invite {
             org,
@@ -167,7 +181,8 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
                 accounts::service::org_by_slug(&mut conn, &org)?
                     .with_context(|| format!("no org with slug `{org}`"))?
             };
-            let user = accounts::service::invite(state, None, org_row.id, email, role, name)
+            let invite = accounts::service::invite(state, None, org_row.id, email, role, name);
+            let user = db::run(&state.pool, invite)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} invited as {}", user.email, user.role);

@@ -5,8 +5,10 @@ use std::sync::Arc;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::config::Settings;
+use crate::crypto::Sealer;
 use crate::db::Pool;
 use crate::mail::Mailer;
+use crate::throttle::PerUser;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +17,9 @@ pub struct AppState {
     pub mailer: Mailer,
     pub jwt: Arc<JwtKeys>,
     pub login_limiter: Arc<LoginLimiter>,
+    pub check_limiter: Arc<PerUser>,
+    /// Seals secrets stored at rest (queued mail bodies, social tokens).
+    pub sealer: Sealer,
 }
 
 impl AppState {
@@ -25,7 +30,11 @@ impl AppState {
             settings.auth.login_links_per_email_per_hour,
             settings.auth.login_links_per_ip_per_hour,
         );
+        let sealer = Sealer::new(&settings.token_encryption_key()?);
+        let check_limiter = PerUser::per_minute(settings.claims.checks_per_minute);
         Ok(AppState {
+            check_limiter: Arc::new(check_limiter),
+            sealer,
             pool,
             settings: Arc::new(settings),
             mailer,

@@ -35,6 +35,18 @@ fn single_lower(c: char) -> char {
     }
 }
 
+/// Text folded for search: compatibility forms unified, accents dropped, lower case. Stored
+/// beside the story and applied to the query alike, so `été` finds `Été` and `ete` on both
+/// databases (their own `LOWER()` disagree beyond ASCII).
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// The chars `start..end` of `text`.
 pub fn char_slice(text: &str, start: usize, end: usize) -> String {
     text.chars()
@@ -63,5 +75,12 @@ mod tests {
             Some((0, 4))
         );
         assert_eq!(char_slice("héllo", 1, 3), "él");
+    }
+
+    #[test]
+    fn folding_drops_case_and_accents() {
+        assert_eq!(fold("Été à Zürich"), "ete a zurich");
+        assert_eq!(fold("ÉCOLE"), fold("école"));
+        assert_eq!(fold("ﬁne"), "fine");
     }
 }

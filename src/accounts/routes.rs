@@ -1,5 +1,6 @@
 //! HTTP for accounts: `/me`, the org, and user management for the comms team.
 
+use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -119,7 +120,7 @@ pub struct InviteRequest {
     params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the first answer")),
     responses(
         (status = 201, body = UserView),
-        (status = 409, body = Problem, description = "the address already has an account"),
+        (status = 409, body = Problem, description = "the address is already a member of this org"),
         (status = 422, body = Problem)
     )
 )]
@@ -133,20 +134,23 @@ pub async fn invite_user(
     let body = body.0;
     let user_id = caller.id.clone();
     let fingerprint = idempotency::fingerprint("POST /users", &body)?;
-    idempotency::once(&state, &user_id, key, fingerprint, || async {
-        let org_id = caller.org_id.clone();
-        let user = service::invite(
-            &state,
-            Some(caller.user),
-            org_id,
-            body.email.clone(),
-            body.role,
-            body.display_name.clone(),
-        )
-        .await?;
-        let view = UserView::from(user);
-        Ok((actix_web::http::StatusCode::CREATED, view))
-    })
+    let org_id = caller.org_id.clone();
+    let invite = service::invite(
+        &state,
+        Some(caller.user),
+        org_id,
+        body.email,
+        body.role,
+        body.display_name,
+    );
+    idempotency::once(
+        &state,
+        &user_id,
+        key,
+        fingerprint,
+        StatusCode::CREATED,
+        invite,
+    )
     .await
 }
 

@@ -14,7 +14,7 @@ use crate::db::{self, is_unique_violation, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::{Page, PageParams};
 use crate::ids;
-use crate::mail::templates;
+use crate::mail::{self, templates};
 use crate::state::AppState;
 
 pub const DEFAULT_DISCLOSURE: &str = "#employee";
@@ -171,45 +171,74 @@ pub fn add_user(
     Ok(Invited { user, org, token })
 }
 
-/// Mails an invite with its sign-in link.
-pub fn mail_invite(state: &AppState, invited: &Invited) {
+/// Queues the invite mail with its sign-in link, in the caller's transaction.
+pub fn queue_invite(conn: &mut DbConn, state: &AppState, invited: &Invited) -> AppResult<()> {
     let link = state.login_link(&invited.token);
-    state.mailer.send_in_background(templates::invite(
-        &invited.user.email,
-        &invited.org.name,
-        &invited.user.role,
-        &link,
-        state.settings.auth.invite_ttl_hours,
-    ));
+    mail::queue(
+        conn,
+        state,
+        Some(&invited.org.id),
+        templates::invite(
+            &invited.user.email,
+            &invited.org.name,
+            &invited.user.role,
+            &link,
+            state.settings.auth.invite_ttl_hours,
+        ),
+    )
 }
 
-pub async fn invite(
+/// Invites someone into an org: returns what does it, to run in the request's transaction.
+///
+/// One address is one account in one org. An address that already has an account in
+/// another org gets the same answer as a new invite, so one org never learns who works at
+/// another; nothing is created, and the address's owner is told by mail instead.
+pub fn invite(
     state: &AppState,
     actor: Option<AuthUser>,
     org_id: String,
     email: Email,
     role: Role,
     display_name: Option<String>,
-) -> AppResult<User> {
-    let ttl = Duration::hours(state.settings.auth.invite_ttl_hours);
-    let invited = db::run(&state.pool, move |conn| -> AppResult<_> {
+) -> impl FnOnce(&mut DbConn) -> AppResult<UserView> {
+    let state = state.clone();
+    move |conn: &mut DbConn| {
+        let ttl = Duration::hours(state.settings.auth.invite_ttl_hours);
         db::transaction(conn, |conn| -> AppResult<_> {
             let org = repo::find_org(conn, &org_id)?.ok_or(AppError::NotFound)?;
             let name = display_name.unwrap_or_else(|| email.local_part().to_string());
-            add_user(
-                conn,
-                actor.as_ref().map(|a| a.id.as_str()),
-                org,
-                &email,
-                role,
-                &name,
-                ttl,
-            )
+            let name =
+                parse_display_name(&name).map_err(|m| AppError::validation("display_name", m))?;
+            match repo::find_user_by_email(conn, email.as_str())? {
+                Some(existing) if existing.org_id == org.id => Err(AppError::conflict(format!(
+                    "{email} is already a member of this org"
+                ))),
+                Some(_) => {
+                    mail::queue(
+                        conn,
+                        &state,
+                        None,
+                        templates::invite_elsewhere(email.as_str(), &org.name),
+                    )?;
+                    Ok(UserView {
+                        id: ids::new_id(),
+                        email: email.as_str().to_string(),
+                        display_name: name,
+                        role,
+                        status: UserStatus::Invited,
+                        created_at: ids::utc(ids::now()),
+                        last_login_at: None,
+                    })
+                }
+                None => {
+                    let actor_id = actor.as_ref().map(|a| a.id.as_str());
+                    let invited = add_user(conn, actor_id, org, &email, role, &name, ttl)?;
+                    queue_invite(conn, &state, &invited)?;
+                    Ok(invited.user.into())
+                }
+            }
         })
-    })
-    .await?;
-    mail_invite(state, &invited);
-    Ok(invited.user)
+    }
 }
 
 /// The org row, for other domains (policy, disclosure).
@@ -286,6 +315,8 @@ pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> A
         db::transaction(conn, |conn| -> AppResult<_> {
             let raw = serde_json::to_string(&policy).map_err(anyhow::Error::from)?;
             repo::set_policy(conn, &caller.org_id, &raw, ids::now())?;
+            // Every story's stored verdict follows the new policy in the same transaction.
+            crate::stories::command::refresh_org(conn, &caller.org_id)?;
             audit::by_user(
                 conn,
                 &caller,

@@ -9,8 +9,9 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
 use crate::accounts::{self, Role, User};
+use crate::auth::service;
 use crate::db;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// The caller, authenticated; `org_id` scopes every query the handler makes.
@@ -72,12 +73,20 @@ impl FromRequest for AuthUser {
                 tracing::debug!(error = %e, "access token refused");
                 AppError::unauthorized("the access token is invalid or expired")
             })?;
-            let user = db::run(&state.pool, move |conn| {
-                accounts::service::in_org(conn, &claims.org, &claims.sub)
+            let (user, alive) = db::run(&state.pool, move |conn| -> AppResult<_> {
+                let user = accounts::service::in_org(conn, &claims.org, &claims.sub)?;
+                let alive = user.is_some() && service::session_alive(conn, &claims.sid)?;
+                Ok((user, alive))
             })
-            .await?
-            .filter(User::may_sign_in)
-            .ok_or_else(|| AppError::unauthorized("the account no longer exists or is disabled"))?;
+            .await?;
+            let user = user.filter(User::may_sign_in).ok_or_else(|| {
+                AppError::unauthorized("the account no longer exists or is disabled")
+            })?;
+            if !alive {
+                return Err(AppError::unauthorized(
+                    "this session has ended (logged out or revoked); sign in again",
+                ));
+            }
             Ok(AuthUser::from_user(user))
         })
     }

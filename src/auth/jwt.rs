@@ -15,6 +15,9 @@ pub struct Claims {
     pub exp: i64,
     pub aud: String,
     pub iss: String,
+    /// The session (refresh-token family) the token belongs to: revoking the session
+    /// revokes its access tokens at once, not when they expire.
+    pub sid: String,
 }
 
 pub struct JwtKeys {
@@ -47,7 +50,13 @@ impl JwtKeys {
         })
     }
 
-    pub fn issue(&self, user_id: &str, org_id: &str, role: &str) -> anyhow::Result<String> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        org_id: &str,
+        role: &str,
+        session_id: &str,
+    ) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -57,6 +66,7 @@ impl JwtKeys {
             exp: now + self.ttl_secs,
             aud: self.audience.clone(),
             iss: self.issuer.clone(),
+            sid: session_id.to_string(),
         };
         Ok(jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),

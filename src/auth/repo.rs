@@ -100,3 +100,13 @@ pub fn revoke_all_for_user(
         .set(refresh_tokens::revoked_at.eq(at))
         .execute(conn)
 }
+
+/// Whether a session (a refresh-token family) is still alive: some token of it not revoked.
+pub fn family_alive(conn: &mut DbConn, family_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    ))
+    .get_result(conn)
+}

@@ -10,7 +10,7 @@ use crate::accounts::{self, Email, User};
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::ids;
-use crate::mail::templates;
+use crate::mail::{self, templates};
 use crate::state::AppState;
 
 const REFRESH_PREFIX: &str = "vrt_";
@@ -72,39 +72,39 @@ pub async fn request_login_link(
 ) -> AppResult<()> {
     state.login_limiter.check(email.as_str(), ip)?;
     let ttl_secs = state.settings.auth.login_link_ttl_secs;
-    let issued = db::run(&state.pool, move |conn| -> AppResult<_> {
-        let Some(user) = accounts::service::by_email(conn, &email)? else {
-            return Ok(None);
-        };
-        if !user.may_sign_in() {
-            return Ok(None);
-        }
-        let token = create_link(
-            conn,
-            &user.id,
-            LinkPurpose::Login,
-            Duration::seconds(ttl_secs),
-        )?;
-        Ok(Some((user, token)))
+    let state = state.clone();
+    // The link and its mail are committed together (the outbox): no link without its mail.
+    db::run(&state.pool.clone(), move |conn| {
+        db::transaction(conn, |conn| -> AppResult<()> {
+            let Some(user) = accounts::service::by_email(conn, &email)? else {
+                return Ok(());
+            };
+            if !user.may_sign_in() {
+                return Ok(());
+            }
+            let token = create_link(
+                conn,
+                &user.id,
+                LinkPurpose::Login,
+                Duration::seconds(ttl_secs),
+            )?;
+            let link = state.login_link(&token);
+            mail::queue(
+                conn,
+                &state,
+                Some(&user.org_id),
+                templates::login_link(&user.email, &user.display_name, &link, ttl_secs / 60),
+            )
+        })
     })
-    .await?;
-    if let Some((user, token)) = issued {
-        let link = state.login_link(&token);
-        state.mailer.send_in_background(templates::login_link(
-            &user.email,
-            &user.display_name,
-            &link,
-            ttl_secs / 60,
-        ));
-    }
-    Ok(())
+    .await
 }
 
 /// Trades a link's secret for a token pair; the link is spent whatever happens next.
 #[tracing::instrument(skip(state, token))]
 pub async fn exchange_link(state: &AppState, token: String) -> AppResult<(TokenPair, User)> {
     let refresh_ttl = Duration::days(state.settings.auth.refresh_ttl_days);
-    let (user, refresh_token) = db::run(&state.pool, move |conn| {
+    let (user, session) = db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| -> AppResult<_> {
             let invalid = || AppError::unauthorized("the sign-in link is invalid, used or expired");
             let link = repo::find_login_link(conn, &hash_token(&token))?.ok_or_else(invalid)?;
@@ -120,20 +120,44 @@ pub async fn exchange_link(state: &AppState, token: String) -> AppResult<(TokenP
                 return Err(AppError::forbidden("this account is disabled"));
             }
             let user = accounts::service::signed_in(conn, user, now)?;
-            let refresh = new_refresh_token(conn, &user.id, &ids::new_id(), refresh_ttl)?;
-            Ok((user, refresh))
+            let session = ids::new_id();
+            let refresh = new_refresh_token(conn, &user.id, &session, refresh_ttl)?;
+            Ok((user, (session, refresh)))
         })
     })
     .await?;
-    let access_token = state.jwt.issue(&user.id, &user.org_id, &user.role)?;
-    Ok((
-        TokenPair {
-            access_token,
-            refresh_token,
-            expires_in: state.jwt.ttl_secs,
-        },
-        user,
-    ))
+    let (session, refresh_token) = session;
+    Ok((pair(state, &user, &session, refresh_token)?, user))
+}
+
+fn pair(
+    state: &AppState,
+    user: &User,
+    session: &str,
+    refresh_token: String,
+) -> AppResult<TokenPair> {
+    Ok(TokenPair {
+        access_token: state
+            .jwt
+            .issue(&user.id, &user.org_id, &user.role, session)?,
+        refresh_token,
+        expires_in: state.jwt.ttl_secs,
+    })
+}
+
+/// Opens a session for `user` without a link (the operator's `admin token`, tests): a
+/// refresh-token family like any sign-in, so logging out ends it the same way.
+pub fn open_session(conn: &mut DbConn, state: &AppState, user: &User) -> AppResult<TokenPair> {
+    let session = ids::new_id();
+    let ttl = Duration::days(state.settings.auth.refresh_ttl_days);
+    let refresh = new_refresh_token(conn, &user.id, &session, ttl)?;
+    pair(state, user, &session, refresh)
+}
+
+/// Whether the session an access token names is still alive (not logged out, not revoked
+/// after a refresh token was reused).
+pub fn session_alive(conn: &mut DbConn, session_id: &str) -> diesel::QueryResult<bool> {
+    repo::family_alive(conn, session_id)
 }
 
 fn new_refresh_token(
@@ -162,7 +186,8 @@ fn new_refresh_token(
 
 enum Rotation {
     Rotated {
-        user: User,
+        user: Box<User>,
+        session: String,
         token: String,
     },
     /// A token that was already rotated came back: it was stolen or replayed, so the whole
@@ -193,16 +218,20 @@ pub async fn refresh(state: &AppState, token: String) -> AppResult<TokenPair> {
                 _ => return Ok(Rotation::Invalid),
             };
             let token = new_refresh_token(conn, &user.id, &stored.family_id, ttl)?;
-            Ok(Rotation::Rotated { user, token })
+            Ok(Rotation::Rotated {
+                user: Box::new(user),
+                session: stored.family_id,
+                token,
+            })
         })
     })
     .await?;
     match rotation {
-        Rotation::Rotated { user, token } => Ok(TokenPair {
-            access_token: state.jwt.issue(&user.id, &user.org_id, &user.role)?,
-            refresh_token: token,
-            expires_in: state.jwt.ttl_secs,
-        }),
+        Rotation::Rotated {
+            user,
+            session,
+            token,
+        } => pair(state, &user, &session, token),
         Rotation::Reused => {
             tracing::warn!("refresh token reused: its family is revoked");
             Err(AppError::unauthorized(

@@ -9,14 +9,12 @@ use super::model::{Claim, ClaimStatus};
 use super::policy::{Policy, PolicyViolation, ViolationRule};
 use crate::ids;
 
-/// What the gate needs to know about a story.
+/// What the gate needs to know about a story besides its claims.
 pub struct StoryFacts<'a> {
     pub approved: bool,
     pub status: &'a str,
     pub publish_from: Option<NaiveDateTime>,
     pub expires_at: Option<NaiveDateTime>,
-    /// Every text of the story, by field (`title`, `body`, `captions.x` …).
-    pub texts: &'a [(String, String)],
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -100,12 +98,21 @@ pub struct Authenticity {
     pub reasons: Vec<String>,
 }
 
-/// Judges the content only: claims and policy. Used alone by the free-text check.
-pub fn assess_content(
-    claims: Vec<ClaimView>,
-    policy: &Policy,
-    texts: &[(String, String)],
-) -> Authenticity {
+/// The policy breaches of a story's texts (`title`, `body`, `captions.x` …, or `text`).
+/// Required hashtags concern what goes out, so only captions and free text are checked.
+pub fn violations(policy: &Policy, texts: &[(String, String)]) -> Vec<PolicyViolation> {
+    let mut found = Vec::new();
+    for (field, text) in texts {
+        found.extend(policy.forbidden_in(field, text));
+        if field.starts_with("captions.") || field == "text" {
+            found.extend(policy.missing_hashtags(field, text));
+        }
+    }
+    found
+}
+
+/// Judges the content only: claims and policy breaches. Used alone by the free-text check.
+pub fn judge(claims: Vec<ClaimView>, policy_violations: Vec<PolicyViolation>) -> Authenticity {
     let mut counts = ClaimCounts::default();
     for c in &claims {
         counts.add(c.status);
@@ -115,13 +122,6 @@ pub fn assess_content(
         .filter(|c| !c.status.is_clear())
         .cloned()
         .collect();
-    let mut policy_violations = Vec::new();
-    for (field, text) in texts {
-        policy_violations.extend(policy.forbidden_in(field, text));
-        if field.starts_with("captions.") || field == "text" {
-            policy_violations.extend(policy.missing_hashtags(field, text));
-        }
-    }
     let mut reasons: Vec<String> = blocking
         .iter()
         .map(|c| format!("claim \"{}\" is {}", c.text, describe(c)))
@@ -144,6 +144,39 @@ pub fn assess_content(
     }
 }
 
+/// The verdict stored with a story, so reads filter on it instead of judging every story
+/// of every page again. It holds until `verified_until`, the first verification to expire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Every claim verified or dismissed, and no policy breach.
+    pub content_clear: bool,
+    pub blocking: usize,
+    pub verified_until: Option<NaiveDateTime>,
+    pub policy_violations: Vec<PolicyViolation>,
+}
+
+pub fn verdict(
+    claims: &[Claim],
+    policy_violations: Vec<PolicyViolation>,
+    now: NaiveDateTime,
+) -> Verdict {
+    let blocking = claims
+        .iter()
+        .filter(|c| !c.status_at(now).is_clear())
+        .count();
+    let verified_until = claims
+        .iter()
+        .filter(|c| c.status_at(now) == ClaimStatus::Verified)
+        .filter_map(|c| c.verification_expires_at)
+        .min();
+    Verdict {
+        content_clear: blocking == 0 && policy_violations.is_empty(),
+        blocking,
+        verified_until,
+        policy_violations,
+    }
+}
+
 fn describe(c: &ClaimView) -> &'static str {
     match (c.status, c.verification_expired) {
         (_, true) => "no longer verified (its verification expired)",
@@ -153,15 +186,15 @@ fn describe(c: &ClaimView) -> &'static str {
     }
 }
 
-/// The whole gate for a stored story at `now`.
+/// The whole gate for a stored story at `now`, given its stored policy breaches.
 pub fn assess(
     story: &StoryFacts<'_>,
     claims: &[Claim],
-    policy: &Policy,
+    policy_violations: Vec<PolicyViolation>,
     now: NaiveDateTime,
 ) -> Authenticity {
     let views = claims.iter().map(|c| ClaimView::of(c, now)).collect();
-    let mut result = assess_content(views, policy, story.texts);
+    let mut result = judge(views, policy_violations);
     if !story.approved {
         result
             .reasons
@@ -207,24 +240,22 @@ mod tests {
             verification_expires_at: expires,
             created_at: now,
             updated_at: now,
+            created_by: None,
         }
     }
 
-    fn approved<'a>(texts: &'a [(String, String)]) -> StoryFacts<'a> {
+    fn approved() -> StoryFacts<'static> {
         StoryFacts {
             approved: true,
             status: "approved",
             publish_from: None,
             expires_at: None,
-            texts,
         }
     }
 
     #[test]
     fn only_clear_claims_let_a_story_out() {
         let now = ids::now();
-        let texts = vec![("body".to_string(), "We grew 40% in 2025.".to_string())];
-        let policy = Policy::default();
         for (status, publishable) in [
             ("verified", true),
             ("dismissed", true),
@@ -232,7 +263,7 @@ mod tests {
             ("disputed", false),
             ("refuted", false),
         ] {
-            let a = assess(&approved(&texts), &[claim(status, None)], &policy, now);
+            let a = assess(&approved(), &[claim(status, None)], vec![], now);
             assert_eq!(a.publishable, publishable, "{status}");
             assert_eq!(a.blocking.is_empty(), publishable, "{status}");
         }
@@ -241,43 +272,32 @@ mod tests {
     #[test]
     fn an_expired_verification_blocks_at_once() {
         let now = ids::now();
-        let texts = vec![];
         let past = now - Duration::seconds(1);
-        let a = assess(
-            &approved(&texts),
-            &[claim("verified", Some(past))],
-            &Policy::default(),
-            now,
-        );
+        let a = assess(&approved(), &[claim("verified", Some(past))], vec![], now);
         assert!(!a.publishable);
         assert_eq!(a.blocking[0].status, ClaimStatus::Unverified);
         assert!(a.blocking[0].verification_expired);
         let future = now + Duration::days(1);
-        assert!(
-            assess(
-                &approved(&texts),
-                &[claim("verified", Some(future))],
-                &Policy::default(),
-                now
-            )
-            .publishable
-        );
+        assert!(assess(&approved(), &[claim("verified", Some(future))], vec![], now).publishable);
+        let stored = verdict(&[claim("verified", Some(future))], vec![], now);
+        assert!(stored.content_clear);
+        assert_eq!(stored.verified_until, Some(future));
+        assert!(!verdict(&[claim("verified", Some(past))], vec![], now).content_clear);
     }
 
     #[test]
     fn window_and_status_are_reasons() {
         let now = ids::now();
-        let texts = vec![];
-        let mut facts = approved(&texts);
+        let mut facts = approved();
         facts.expires_at = Some(now - Duration::hours(1));
-        let a = assess(&facts, &[], &Policy::default(), now);
+        let a = assess(&facts, &[], vec![], now);
         assert!(!a.publishable && a.approvable);
         assert!(a.reasons[0].starts_with("expired"));
         let draft = StoryFacts {
             approved: false,
             status: "draft",
-            ..approved(&texts)
+            ..approved()
         };
-        assert!(!assess(&draft, &[], &Policy::default(), now).publishable);
+        assert!(!assess(&draft, &[], vec![], now).publishable);
     }
 }

@@ -29,6 +29,8 @@ pub struct Claim {
     pub verification_expires_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Who marked it by hand (manual claims); detected claims were written by the story's writers.
+    pub created_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -102,6 +104,7 @@ impl Claim {
             verification_expires_at: None,
             created_at: now,
             updated_at: now,
+            created_by: None,
         }
     }
 

@@ -15,16 +15,19 @@ pub struct Policy {
     /// Hashtags every caption must contain, e.g. `#LifeAtAcme`.
     #[serde(default)]
     pub required_hashtags: Vec<String>,
+    /// Four eyes: whoever wrote a story or a claim may not verify its claims or approve it.
+    #[serde(default)]
+    pub separate_verifier: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ViolationRule {
     Forbidden,
     MissingHashtag,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PolicyViolation {
     pub rule: ViolationRule,
     /// Which text: `body`, `title`, `captions.x` … (`text` for a free-text check).
@@ -94,6 +97,7 @@ impl Policy {
             Ok(Policy {
                 forbidden,
                 required_hashtags,
+                separate_verifier: self.separate_verifier,
             })
         } else {
             Err(AppError::Validation(errors))
@@ -150,6 +154,7 @@ mod tests {
         Policy {
             forbidden: vec!["guaranteed".into(), "number one".into()],
             required_hashtags: vec!["#LifeAtAcme".into()],
+            separate_verifier: false,
         }
     }
 
@@ -183,6 +188,7 @@ mod tests {
         let p = Policy {
             forbidden: vec![" best ".into(), "BEST".into(), "".into()],
             required_hashtags: vec!["LifeAtAcme".into()],
+            separate_verifier: false,
         }
         .normalized()
         .unwrap();
@@ -190,7 +196,8 @@ mod tests {
         assert_eq!(p.required_hashtags, ["#LifeAtAcme"]);
         assert!(Policy {
             forbidden: vec![],
-            required_hashtags: vec!["two words".into()]
+            required_hashtags: vec!["two words".into()],
+            separate_verifier: false,
         }
         .normalized()
         .is_err());

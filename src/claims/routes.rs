@@ -13,6 +13,7 @@ use super::service::{self, Verdict};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::json::ApiJson;
+use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 use crate::stories::view::StoryView;
@@ -79,11 +80,15 @@ pub async fn add_claim(
     let (id, body) = (id.into_inner(), body.0);
     let user_id = caller.id.clone();
     let fingerprint = idempotency::fingerprint(&format!("POST /stories/{id}/claims"), &body)?;
-    idempotency::once(&state, &user_id, key, fingerprint, || async {
-        let view =
-            service::add_manual(&state, caller.user, id, body.text.clone(), body.kind).await?;
-        Ok((StatusCode::CREATED, view))
-    })
+    let create = service::add_manual(caller.user, id, body.text, body.kind)?;
+    idempotency::once(
+        &state,
+        &user_id,
+        key,
+        fingerprint,
+        StatusCode::CREATED,
+        create,
+    )
     .await
 }
 
@@ -109,9 +114,10 @@ async fn apply(
     caller: Authorized<role::Moderator>,
     claim_id: String,
     verdict: Verdict,
-) -> AppResult<web::Json<StoryView>> {
-    Ok(web::Json(
-        service::decide(state, caller.user, claim_id, verdict).await?,
+    expected: IfMatch,
+) -> AppResult<Tagged<StoryView>> {
+    Ok(Tagged(
+        service::decide(state, caller.user, claim_id, verdict, expected).await?,
     ))
 }
 
@@ -120,15 +126,16 @@ fn reason(body: ReasonRequest) -> AppResult<String> {
 }
 
 /// Verifies a claim with evidence (moderators).
-#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = VerifyRequest,
-    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = VerifyRequest,
+    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/verify")]
 pub async fn verify(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    expected: IfMatch,
     body: ApiJson<VerifyRequest>,
-) -> AppResult<web::Json<StoryView>> {
+) -> AppResult<Tagged<StoryView>> {
     let body = body.0;
     let verdict = Verdict::verify(
         body.evidence_url,
@@ -136,47 +143,71 @@ pub async fn verify(
         body.expires_at,
         state.settings.security.allow_private_urls,
     )?;
-    apply(&state, caller, id.into_inner(), verdict).await
+    apply(&state, caller, id.into_inner(), verdict, expected).await
 }
 
 /// Marks a detected sentence as "not a claim", with the reason (moderators).
-#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonRequest,
-    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonRequest,
+    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/dismiss")]
 pub async fn dismiss(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    expected: IfMatch,
     body: ApiJson<ReasonRequest>,
-) -> AppResult<web::Json<StoryView>> {
+) -> AppResult<Tagged<StoryView>> {
     let reason = reason(body.0)?;
-    apply(&state, caller, id.into_inner(), Verdict::Dismiss { reason }).await
+    apply(
+        &state,
+        caller,
+        id.into_inner(),
+        Verdict::Dismiss { reason },
+        expected,
+    )
+    .await
 }
 
 /// Marks a claim disputed: the story stops being publishable at once.
-#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonRequest,
-    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonRequest,
+    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/dispute")]
 pub async fn dispute(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    expected: IfMatch,
     body: ApiJson<ReasonRequest>,
-) -> AppResult<web::Json<StoryView>> {
+) -> AppResult<Tagged<StoryView>> {
     let reason = reason(body.0)?;
-    apply(&state, caller, id.into_inner(), Verdict::Dispute { reason }).await
+    apply(
+        &state,
+        caller,
+        id.into_inner(),
+        Verdict::Dispute { reason },
+        expected,
+    )
+    .await
 }
 
 /// Marks a claim refuted: the story leaves the feed and every public read at once.
-#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonRequest,
-    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonRequest,
+    responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/refute")]
 pub async fn refute(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    expected: IfMatch,
     body: ApiJson<ReasonRequest>,
-) -> AppResult<web::Json<StoryView>> {
+) -> AppResult<Tagged<StoryView>> {
     let reason = reason(body.0)?;
-    apply(&state, caller, id.into_inner(), Verdict::Refute { reason }).await
+    apply(
+        &state,
+        caller,
+        id.into_inner(),
+        Verdict::Refute { reason },
+        expected,
+    )
+    .await
 }

@@ -14,6 +14,7 @@ use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult, FieldError};
+use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::moderation::cascade;
 use crate::state::AppState;
@@ -22,7 +23,9 @@ use crate::stories::{self, Story};
 use crate::urls::parse_public_url;
 
 /// `POST /authenticity/check`: the claims and policy breaches of a free text, matched
-/// against a story's decisions when one is named.
+/// against a story's decisions when one is named (a story the caller may read). Called as
+/// people type, so it is throttled per user and detection runs on the blocking pool, never
+/// on the async workers that answer everyone else.
 pub async fn check(
     state: &AppState,
     caller: &AuthUser,
@@ -30,13 +33,13 @@ pub async fn check(
     language: Option<Language>,
     story_id: Option<String>,
 ) -> AppResult<Authenticity> {
-    let org_id = caller.org_id.clone();
-    let language = language.unwrap_or_else(|| detector::guess_language(&text));
+    state.check_limiter.check(&caller.id)?;
+    let reader = caller.clone();
     let (stored, policy) = db::run(&state.pool, move |conn| -> AppResult<_> {
-        let policy = accounts::service::policy_of(conn, &org_id)?;
+        let policy = accounts::service::policy_of(conn, &reader.org_id)?;
         let stored = match story_id {
             Some(id) => {
-                let story = stories::service::load(conn, &org_id, &id)?;
+                let story = stories::service::load_visible(conn, &reader, &id)?;
                 repo::for_story(conn, &story.id)?
             }
             None => Vec::new(),
@@ -44,8 +47,20 @@ pub async fn check(
         Ok((stored, policy))
     })
     .await?;
+    actix_web::web::block(move || judge_text(&text, language, &stored, &policy))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("claim check: {e}")))
+}
+
+fn judge_text(
+    text: &str,
+    language: Option<Language>,
+    stored: &[Claim],
+    policy: &Policy,
+) -> Authenticity {
+    let language = language.unwrap_or_else(|| detector::guess_language(text));
     let now = ids::now();
-    let views = detector::detect(&text, language)
+    let views = detector::detect(text, language)
         .into_iter()
         .map(
             |found| match stored.iter().find(|c| c.normalized == found.normalized) {
@@ -78,72 +93,76 @@ pub async fn check(
             },
         )
         .collect();
-    Ok(gate::assess_content(
-        views,
-        &policy,
-        &[("text".into(), text)],
-    ))
+    let texts = [("text".to_string(), text.to_string())];
+    gate::judge(views, gate::violations(policy, &texts))
 }
 
-/// A moderator marks text the detector missed as a claim.
-pub async fn add_manual(
-    state: &AppState,
+/// A moderator marks text the detector missed as a claim; returns what writes it, to run in
+/// the request's transaction (with its `Idempotency-Key` record).
+pub fn add_manual(
     caller: AuthUser,
     story_id: String,
     text: String,
     kind: Option<detector::ClaimKind>,
-) -> AppResult<StoryView> {
+) -> AppResult<impl FnOnce(&mut DbConn) -> AppResult<StoryView>> {
     let text = text.trim().to_string();
     if text.chars().count() < 3 || text.chars().count() > 1000 {
         return Err(AppError::validation("text", "must be 3 to 1000 characters"));
     }
-    db::run(&state.pool, move |conn| -> AppResult<_> {
-        let story_id = db::transaction(conn, |conn| -> AppResult<String> {
-            let story = stories::service::load(conn, &caller.org_id, &story_id)?;
-            let at = locate(&story.texts(), &text).ok_or_else(|| {
-                AppError::validation(
-                    "text",
-                    "does not appear in the story's title, body or captions",
-                )
-            })?;
-            let normalized = detector::normalize(&at.quoted);
-            if repo::for_story(conn, &story.id)?
-                .iter()
-                .any(|c| c.normalized == normalized)
-            {
-                return Err(AppError::conflict(
-                    "this text is already a claim of the story",
-                ));
-            }
-            let claim = Claim {
-                decided_by: Some(caller.id.clone()),
-                decided_at: Some(ids::now()),
-                ..Claim::unverified(
-                    &story.id,
-                    "manual",
-                    Found {
-                        field: &at.field,
-                        text: at.quoted,
-                        normalized,
-                        kind: kind.map(|k| k.as_str()).unwrap_or("manual"),
-                        start: at.start,
-                        end: at.end,
-                    },
-                )
-            };
-            repo::insert(conn, &claim)?;
-            audit::by_user(
-                conn,
-                &caller,
-                "claim.added",
-                ("claim", &claim.id),
-                serde_json::json!({ "text": claim.text }),
-            )?;
-            Ok(story.id)
-        })?;
-        stories::service::view_by_id(conn, &caller.org_id, &story_id)
+    Ok(move |conn: &mut DbConn| {
+        let org_id = caller.org_id.clone();
+        let (story, ()) = stories::command::change(
+            conn,
+            &org_id,
+            &story_id,
+            &IfMatch::any(),
+            Some(&caller.id),
+            |conn, story| {
+                let at = locate(&story.texts(), &text).ok_or_else(|| {
+                    AppError::validation(
+                        "text",
+                        "does not appear in the story's title, body or captions",
+                    )
+                })?;
+                let normalized = detector::normalize(&at.quoted);
+                if repo::for_story(conn, &story.id)?
+                    .iter()
+                    .any(|c| c.normalized == normalized)
+                {
+                    return Err(AppError::conflict(
+                        "this text is already a claim of the story",
+                    ));
+                }
+                let claim = Claim {
+                    decided_by: Some(caller.id.clone()),
+                    decided_at: Some(ids::now()),
+                    created_by: Some(caller.id.clone()),
+                    ..Claim::unverified(
+                        &story.id,
+                        "manual",
+                        Found {
+                            field: &at.field,
+                            text: at.quoted,
+                            normalized,
+                            kind: kind.map(|k| k.as_str()).unwrap_or("manual"),
+                            start: at.start,
+                            end: at.end,
+                        },
+                    )
+                };
+                repo::insert(conn, &claim)?;
+                audit::by_user(
+                    conn,
+                    &caller,
+                    "claim.added",
+                    ("claim", &claim.id),
+                    serde_json::json!({ "text": claim.text }),
+                )?;
+                Ok((story, ()))
+            },
+        )?;
+        stories::service::view_one(conn, story)
     })
-    .await
 }
 
 /// What a moderator decides about a claim.
@@ -223,37 +242,89 @@ impl Verdict {
     }
 }
 
-/// Applies a verdict; answers the story as it now stands (the gate's new verdict shows). Disputing or refuting a claim of a story that
-/// was out there withdraws it at once (audited, and the hook later steps hang on).
+/// Applies a verdict; answers the story as it now stands (the gate's new verdict shows).
 pub async fn decide(
     state: &AppState,
     caller: AuthUser,
     claim_id: String,
     verdict: Verdict,
+    expected: IfMatch,
 ) -> AppResult<StoryView> {
     db::run(&state.pool, move |conn| {
-        let story_id = db::transaction(conn, |conn| decide_in(conn, &caller, &claim_id, verdict))?;
-        stories::service::view_by_id(conn, &caller.org_id, &story_id)
+        let story = decide_in(conn, &caller, &claim_id, verdict, &expected)?;
+        stories::service::view_one(conn, story)
     })
     .await
 }
 
-/// `decide` inside the caller's transaction (also used to seed demo data).
+/// `decide` inside the caller's transaction, through the story's command path: the claim
+/// is read again under the story's lock, so a verdict never lands on a claim that a
+/// concurrent edit removed (409), and the gate is judged on what is committed. Disputing or
+/// refuting a claim of a story that was out withdraws it (the cascade).
 pub fn decide_in(
     conn: &mut DbConn,
     caller: &AuthUser,
     claim_id: &str,
     verdict: Verdict,
-) -> AppResult<String> {
+    expected: &IfMatch,
+) -> AppResult<Story> {
     if !ids::is_id(claim_id) {
         return Err(AppError::NotFound);
     }
-    let claim = repo::find(conn, claim_id)?.ok_or(AppError::NotFound)?;
-    // The story lookup is scoped to the caller's org: another org's claim is a 404.
-    let story = stories::service::load(conn, &caller.org_id, &claim.story_id)?;
+    let story_id = repo::find(conn, claim_id)?
+        .ok_or(AppError::NotFound)?
+        .story_id;
+    let (story, ()) = stories::command::change(
+        conn,
+        &caller.org_id,
+        &story_id,
+        expected,
+        Some(&caller.id),
+        |conn, story| {
+            let claim = repo::find(conn, claim_id)?
+                .filter(|c| c.story_id == story.id)
+                .ok_or_else(|| {
+                    AppError::conflict(
+                        "this claim is no longer part of the story (it was edited meanwhile); reload it",
+                    )
+                })?;
+            separate_verifier(conn, caller, &story, &claim)?;
+            apply_verdict(conn, caller, &story, &claim, &verdict)?;
+            Ok((story, ()))
+        },
+    )?;
+    Ok(story)
+}
+
+/// The org's four-eyes rule (`policy.separate_verifier`): whoever wrote the story or the
+/// claim may not judge it.
+fn separate_verifier(
+    conn: &mut DbConn,
+    caller: &AuthUser,
+    story: &Story,
+    claim: &Claim,
+) -> AppResult<()> {
+    let policy = accounts::service::policy_of(conn, &caller.org_id)?;
+    if policy.separate_verifier
+        && (story.written_by(&caller.id) || claim.created_by.as_deref() == Some(&caller.id))
+    {
+        return Err(AppError::forbidden(
+            "this org requires four eyes: someone who did not write the story or the claim must judge it",
+        ));
+    }
+    Ok(())
+}
+
+fn apply_verdict(
+    conn: &mut DbConn,
+    caller: &AuthUser,
+    story: &Story,
+    claim: &Claim,
+    verdict: &Verdict,
+) -> AppResult<()> {
     let now = ids::now();
     let status = verdict.status();
-    let (evidence_url, evidence_note, reason, expires) = match &verdict {
+    let (evidence_url, evidence_note, reason, expires) = match verdict {
         Verdict::Verify {
             evidence_url,
             evidence_note,
@@ -302,12 +373,12 @@ pub fn decide_in(
     if matches!(status, ClaimStatus::Disputed | ClaimStatus::Refuted) {
         cascade::story_withdrawn(
             conn,
-            &story,
+            story,
             Some(&caller.id),
             &format!("claim \"{}\" {}", claim.text, status.as_str()),
         )?;
     }
-    Ok(story.id)
+    Ok(())
 }
 
 /// The claims of a story, for the gate.
@@ -320,29 +391,23 @@ pub fn of_stories(conn: &mut DbConn, story_ids: &[String]) -> diesel::QueryResul
     repo::for_stories(conn, story_ids)
 }
 
-/// The gate over a loaded story, for views and transitions.
-pub fn assess(
-    story: &Story,
-    claims: &[Claim],
-    policy: &Policy,
-    now: NaiveDateTime,
-) -> Authenticity {
-    let texts = story.texts();
+/// The gate over a loaded story and its stored policy verdict, for views.
+pub fn assess(story: &Story, claims: &[Claim], now: NaiveDateTime) -> Authenticity {
     gate::assess(
         &gate::StoryFacts {
             approved: story.status() == stories::StoryStatus::Approved,
             status: &story.status,
             publish_from: story.publish_from,
             expires_at: story.expires_at,
-            texts: &texts,
         },
         claims,
-        policy,
+        story.policy_violations(),
         now,
     )
 }
 
-/// Whether the content of a story would pass approval: its claims and the policy only.
+/// Whether the content of a story would pass approval: its claims and the policy, judged
+/// afresh on the locked story (the approval itself must not trust a stored verdict).
 pub fn approvability(
     story: &Story,
     claims: &[Claim],
@@ -350,5 +415,5 @@ pub fn approvability(
     now: NaiveDateTime,
 ) -> Authenticity {
     let views = claims.iter().map(|c| ClaimView::of(c, now)).collect();
-    gate::assess_content(views, policy, &story.texts())
+    gate::judge(views, gate::violations(policy, &story.texts()))
 }

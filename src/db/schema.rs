@@ -123,6 +123,13 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        publishable -> Bool,
+        blocking_claims -> Integer,
+        verified_until -> Nullable<Timestamp>,
+        policy_violations -> Text,
+        gate_checked_at -> Nullable<Timestamp>,
+        search_text -> Text,
+        last_editor_id -> Nullable<Text>,
     }
 }
 
@@ -153,6 +160,25 @@ diesel::table! {
         verification_expires_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        org_id -> Nullable<Text>,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        run_at -> Timestamp,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -178,4 +204,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     stories,
     story_topics,
     claims,
+    jobs,
 );

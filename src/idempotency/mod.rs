@@ -1,17 +1,20 @@
 //! `Idempotency-Key` on every POST that creates something: a retried request (a flaky mobile
 //! network, a double tap) gets the first answer again instead of creating a second object.
-//! Keys are per user, remembered for 24 hours, and bound to the request they came with.
+//! Keys are per user, remembered for 24 hours, and bound to the request they came with. The
+//! key's record is written in the same transaction as what the request creates, with its
+//! answer: a request that fails or a process that crashes leaves no record behind, and two
+//! concurrent requests with one key create one object (the second waits, then replays).
 
 mod repo;
 
-use std::future::{ready, Future, Ready};
+use std::future::{ready, Ready};
 
 use actix_web::http::StatusCode;
 use actix_web::{dev::Payload, FromRequest, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use crate::auth::secrets::hash_token;
-use crate::db::{self, is_unique_violation};
+use crate::db::{self, is_unique_violation, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::state::AppState;
@@ -57,60 +60,50 @@ pub fn fingerprint<T: Serialize>(route: &str, body: &T) -> AppResult<String> {
     Ok(hash_token(&format!("{route}\n{body}")))
 }
 
-/// Runs `create` once per (user, key): a repeat with the same request replays the first
-/// answer; the same key with a different request is refused; without a key it just runs.
-pub async fn once<F, Fut, T>(
+/// Runs `create` once per (user, key), in one transaction with the key's record: a repeat
+/// with the same request replays the first answer; the same key with a different request
+/// is refused; without a key it just runs.
+pub async fn once<F, T>(
     state: &AppState,
     user_id: &str,
     key: IdempotencyKey,
     hash: String,
+    status: StatusCode,
     create: F,
 ) -> AppResult<HttpResponse>
 where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = AppResult<(StatusCode, T)>>,
-    T: Serialize,
+    F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    T: Serialize + Send + 'static,
 {
-    let Some(key) = key.0 else {
-        let (status, body) = create().await?;
-        return Ok(HttpResponse::build(status).json(body));
-    };
-    let (user, k, h) = (user_id.to_string(), key.clone(), hash.clone());
-    let reservation = db::run(&state.pool, move |conn| reserve(conn, &user, &k, &h)).await?;
-    match reservation {
-        Reservation::Answered { status, body } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            Ok(HttpResponse::build(status)
-                .insert_header(("idempotency-replayed", "true"))
-                .content_type("application/json")
-                .body(body))
-        }
-        Reservation::Fresh => {
-            let outcome = create().await;
-            let user = user_id.to_string();
-            match outcome {
-                Ok((status, body)) => {
-                    let text = serde_json::to_string(&body).map_err(anyhow::Error::from)?;
-                    let stored = text.clone();
-                    db::run(&state.pool, move |conn| {
-                        repo::complete(conn, &user, &key, i32::from(status.as_u16()), &stored)
-                    })
-                    .await?;
-                    Ok(HttpResponse::build(status)
-                        .content_type("application/json")
-                        .body(text))
-                }
-                Err(e) => {
-                    // A failed attempt leaves nothing behind: the client may retry the key.
-                    db::run(&state.pool, move |conn| repo::delete(conn, &user, &key)).await?;
-                    Err(e)
+    let user = user_id.to_string();
+    let code = i32::from(status.as_u16());
+    let outcome = db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| -> AppResult<(bool, u16, String)> {
+            if let Some(key) = &key.0 {
+                if let Reservation::Answered { status, body } = reserve(conn, &user, key, &hash)? {
+                    return Ok((true, status, body));
                 }
             }
-        }
+            let body = serde_json::to_string(&create(conn)?).map_err(anyhow::Error::from)?;
+            if let Some(key) = &key.0 {
+                repo::complete(conn, &user, key, code, &body)?;
+            }
+            Ok((false, status.as_u16(), body))
+        })
+    })
+    .await?;
+    let (replayed, status, body) = outcome;
+    let mut response = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
+    if replayed {
+        response.insert_header(("idempotency-replayed", "true"));
     }
+    Ok(response.content_type("application/json").body(body))
 }
 
-fn reserve(conn: &mut db::DbConn, user: &str, key: &str, hash: &str) -> AppResult<Reservation> {
+/// Inserts the key's record, or finds the one a committed request left. The insert runs in
+/// a savepoint: on PostgreSQL a concurrent request with the same key waits on the unique
+/// index until the first commits, then fails here and replays its answer.
+fn reserve(conn: &mut DbConn, user: &str, key: &str, hash: &str) -> AppResult<Reservation> {
     let now = ids::now();
     let row = StoredKey {
         user_id: user.to_string(),
@@ -121,7 +114,7 @@ fn reserve(conn: &mut db::DbConn, user: &str, key: &str, hash: &str) -> AppResul
         created_at: now,
     };
     for _ in 0..2 {
-        match repo::insert(conn, &row) {
+        match db::transaction(conn, |conn| repo::insert(conn, &row)) {
             Ok(()) => return Ok(Reservation::Fresh),
             Err(e) if is_unique_violation(&e) => {}
             Err(e) => return Err(e.into()),
@@ -139,15 +132,19 @@ fn reserve(conn: &mut db::DbConn, user: &str, key: &str, hash: &str) -> AppResul
                 "was already used with a different request",
             ));
         }
-        if existing.status_code == 0 {
-            return Err(AppError::conflict(
-                "a request with this Idempotency-Key is still in progress",
-            ));
-        }
         return Ok(Reservation::Answered {
             status: u16::try_from(existing.status_code).unwrap_or(200),
             body: existing.response_body,
         });
     }
     Err(AppError::conflict("this Idempotency-Key is busy; retry"))
+}
+
+/// Forgets keys older than a day (the periodic task); returns how many.
+pub async fn sweep(state: &AppState) -> AppResult<usize> {
+    let before = ids::now() - chrono::Duration::hours(KEEP_HOURS);
+    db::run(&state.pool, move |conn| {
+        repo::delete_older_than(conn, before)
+    })
+    .await
 }

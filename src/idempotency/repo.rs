@@ -1,5 +1,4 @@
-//! Rows of `idempotency_keys`: a reservation (status 0) while the first request runs, then
-//! the answer it gave.
+//! Rows of `idempotency_keys`: the answer a request gave, written in its transaction.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -52,4 +51,9 @@ pub fn delete(conn: &mut DbConn, user_id: &str, key: &str) -> QueryResult<()> {
     diesel::delete(idempotency_keys::table.find((user_id, key)))
         .execute(conn)
         .map(|_| ())
+}
+
+pub fn delete_older_than(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
+        .execute(conn)
 }

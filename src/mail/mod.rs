@@ -8,8 +8,13 @@ use lettre::message::{header::ContentType, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{MailSettings, MailTransport, SmtpSecurity};
+use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::jobs::{self, Job};
+use crate::state::AppState;
 
 /// A message ready to send: one recipient, a subject and a plain-text body.
 #[derive(Debug, Clone)]
@@ -94,15 +99,46 @@ impl Mailer {
                 .context("sending over SMTP"),
         }
     }
+}
 
-    /// Sends without making the caller wait, so an answer takes the same time whether or not
-    /// a mail went out; failures are logged.
-    pub fn send_in_background(&self, mail: Mail) {
-        let mailer = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = mailer.send(mail).await {
-                tracing::error!(error = ?e, "mail not sent");
-            }
-        });
+/// The job that sends one mail. The body is sealed (`crypto`): it may hold a sign-in link,
+/// and the queue is a table anyone with database access can read.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SendMail {
+    pub to: String,
+    pub subject: String,
+    pub sealed_body: String,
+}
+
+impl Job for SendMail {
+    const KIND: &'static str = "mail.send";
+
+    async fn run(self, state: AppState) -> anyhow::Result<()> {
+        let body = state.sealer.open(&self.sealed_body)?;
+        state
+            .mailer
+            .send(Mail {
+                to: self.to,
+                subject: self.subject,
+                body,
+            })
+            .await
     }
+}
+
+/// Queues a mail in the caller's transaction (the outbox): it goes out once the change that
+/// caused it is committed, and is retried while the relay is down.
+pub fn queue(
+    conn: &mut DbConn,
+    state: &AppState,
+    org_id: Option<&str>,
+    mail: Mail,
+) -> AppResult<()> {
+    let job = SendMail {
+        to: mail.to,
+        subject: mail.subject,
+        sealed_body: state.sealer.seal(&mail.body)?,
+    };
+    jobs::enqueue(conn, state, org_id, &job)?;
+    Ok(())
 }

@@ -29,6 +29,21 @@ pub fn invite(to: &str, org_name: &str, role: &str, link: &str, hours: i64) -> M
     }
 }
 
+/// An org invited an address that already has an account with another org: its owner is
+/// told (the inviting org is not, so it learns nothing about who works elsewhere).
+pub fn invite_elsewhere(to: &str, org_name: &str) -> Mail {
+    Mail {
+        to: to.to_string(),
+        subject: format!("{org_name} tried to invite you to Vouch"),
+        body: format!(
+            "Hello,\n\n\
+             {org_name} tried to invite this address to Vouch, but it already belongs to an \
+             account with another organisation, and an address can belong to one only. If you \
+             want to join {org_name}, ask them to invite another address of yours.\n"
+        ),
+    }
+}
+
 /// The author learns each decision about their story, with its reason.
 pub fn decision(to: &str, title: &str, decision: &str, reason: Option<&str>) -> Mail {
     let reason = reason

@@ -1,6 +1,7 @@
 //! Moderators hear of new submissions in batches: every interval, one mail per moderator
-//! lists what entered review since the last mail, instead of one mail per edit. Each story
-//! is claimed with a conditional update first, so two instances never announce it twice.
+//! lists what entered review since the last mail, instead of one mail per edit. Stories are
+//! marked notified in the transaction that queues the mails (the outbox), so a notice is
+//! neither lost when the relay is down nor sent twice by two instances.
 
 use std::collections::BTreeMap;
 
@@ -9,12 +10,13 @@ use crate::accounts;
 use crate::db;
 use crate::error::AppResult;
 use crate::ids;
-use crate::mail::templates;
+use crate::mail::{self, templates};
 use crate::state::AppState;
 
-/// Sends the pending notices once; returns how many mails went out.
+/// Queues the pending notices once; returns how many mails were queued.
 pub async fn run_once(state: &AppState) -> AppResult<usize> {
-    let batches = db::run(&state.pool, |conn| {
+    let state = state.clone();
+    db::run(&state.pool.clone(), move |conn| {
         db::transaction(conn, |conn| -> AppResult<_> {
             let now = ids::now();
             let mut by_org: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
@@ -29,19 +31,20 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
                         .push((story.title, author));
                 }
             }
-            let mut mails = Vec::new();
+            let mut queued = 0;
             for (org_id, entries) in by_org {
                 for email in accounts::service::staff_emails(conn, &org_id)? {
-                    mails.push(templates::review_digest(&email, &entries));
+                    mail::queue(
+                        conn,
+                        &state,
+                        Some(&org_id),
+                        templates::review_digest(&email, &entries),
+                    )?;
+                    queued += 1;
                 }
             }
-            Ok(mails)
+            Ok(queued)
         })
     })
-    .await?;
-    let count = batches.len();
-    for mail in batches {
-        state.mailer.send_in_background(mail);
-    }
-    Ok(count)
+    .await
 }

@@ -1,26 +1,27 @@
-//! Periodic upkeep of story statuses: an approved story past its expiry becomes `archived`.
-//! The gate already stops expired stories at once; this makes the status say so too.
+//! Periodic upkeep of story statuses: an approved story past its expiry becomes `archived`,
+//! through the story's command path like any other change.
 
 use super::repo;
 use crate::audit;
 use crate::db;
 use crate::error::AppResult;
+use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::state::AppState;
-use crate::stories::StoryStatus;
+use crate::stories::{command, Story};
 
 /// Archives every approved story whose expiry has passed; returns how many.
 pub async fn archive_expired(state: &AppState) -> AppResult<usize> {
-    db::run(&state.pool, |conn| {
-        db::transaction(conn, |conn| -> AppResult<usize> {
-            let now = ids::now();
-            let mut archived = 0;
-            for story in repo::expired_approved(conn, now)? {
-                let next = story.status().archive()?;
-                // Conditional: another instance may have archived it a moment ago.
-                if !repo::move_status(conn, &story.id, StoryStatus::Approved.as_str(), next.as_str(), now)? {
-                    continue;
+    db::run(&state.pool, |conn| -> AppResult<usize> {
+        let now = ids::now();
+        let mut archived = 0;
+        for story in repo::expired_approved(conn, now)? {
+            // Under the lock the story may have moved on (another instance archived it).
+            let done = command::change(conn, &story.org_id, &story.id, &IfMatch::any(), None, |conn, story| {
+                if story.status().archive().is_err() || story.expires_at.is_none_or(|t| t > now) {
+                    return Ok((story, false));
                 }
+                let next = story.status().archive()?;
                 audit::record(
                     conn,
                     audit::Entry {
@@ -32,10 +33,11 @@ pub async fn archive_expired(state: &AppState) -> AppResult<usize> {
                         detail: serde_json::json!({ "from": "approved", "to": "archived", "reason": "expired" }),
                     },
                 )?;
-                archived += 1;
-            }
-            Ok(archived)
-        })
+                Ok((Story { status: next.as_str().into(), ..story }, true))
+            })?;
+            archived += usize::from(done.1);
+        }
+        Ok(archived)
     })
     .await
 }

@@ -10,6 +10,7 @@ pub mod service;
 
 use std::time::Duration;
 
+use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -27,8 +28,9 @@ pub fn required_reason(raw: Option<&str>) -> AppResult<String> {
     optional_reason(raw)?.ok_or_else(|| AppError::validation("reason", "is required: say why"))
 }
 
-/// Runs the review digest and the status upkeep every `interval` until the process ends;
-/// a failed round is logged and the loop goes on.
+/// Runs the periodic upkeep every `interval` until the process ends: the review digest,
+/// archiving, verdicts whose verification expired, and expired idempotency keys. A failed
+/// round is logged and the loop goes on.
 pub fn spawn_periodic(state: AppState, interval: Duration) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
@@ -40,6 +42,16 @@ pub fn spawn_periodic(state: AppState, interval: Duration) {
             }
             if let Err(e) = digest::run_once(&state).await {
                 tracing::error!(error = %e, "review digest failed");
+            }
+            let refreshed = db::run(&state.pool, |conn| {
+                crate::stories::command::refresh_stale(conn, crate::ids::now())
+            })
+            .await;
+            if let Err(e) = refreshed {
+                tracing::error!(error = %e, "refreshing lapsed verdicts failed");
+            }
+            if let Err(e) = crate::idempotency::sweep(&state).await {
+                tracing::error!(error = %e, "sweeping idempotency keys failed");
             }
         }
     });

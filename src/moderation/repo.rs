@@ -65,22 +65,3 @@ pub fn expired_approved(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Ve
         .limit(500)
         .load(conn)
 }
-
-/// Moves a story from one status to another if it is still in the first; true when it was.
-pub fn move_status(
-    conn: &mut DbConn,
-    id: &str,
-    from: &str,
-    to: &str,
-    at: NaiveDateTime,
-) -> QueryResult<bool> {
-    diesel::update(stories::table.find(id))
-        .filter(stories::status.eq(from))
-        .set((
-            stories::status.eq(to),
-            stories::updated_at.eq(at),
-            stories::version.eq(stories::version + 1),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
-}

@@ -9,6 +9,7 @@ use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::MaybeJson;
 use crate::http::pagination::PageParams;
+use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
 use crate::state::AppState;
 use crate::stories::view::StoryView;
 
@@ -30,16 +31,17 @@ pub struct ReasonBody {
 }
 
 /// Sends a draft (or a story sent back for changes) into review.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = StoryView), (status = 409, body = Problem)))]
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader),
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/submit")]
 pub async fn submit(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<String>,
-) -> AppResult<web::Json<StoryView>> {
-    Ok(web::Json(
-        service::submit(&state, caller, id.into_inner()).await?,
+    expected: IfMatch,
+) -> AppResult<Tagged<StoryView>> {
+    Ok(Tagged(
+        service::submit(&state, caller, id.into_inner(), expected).await?,
     ))
 }
 
@@ -48,9 +50,10 @@ async fn decide(
     caller: Authorized<role::Moderator>,
     id: String,
     decision: Decision,
-) -> AppResult<web::Json<StoryView>> {
-    Ok(web::Json(
-        service::decide(state, caller.user, id, decision).await?,
+    expected: IfMatch,
+) -> AppResult<Tagged<StoryView>> {
+    Ok(Tagged(
+        service::decide(state, caller.user, id, decision, expected).await?,
     ))
 }
 
@@ -60,33 +63,36 @@ fn reason(body: MaybeJson<ReasonBody>) -> Option<String> {
 
 /// Approves a story in review. 409 lists the claims (unverified, disputed, refuted) and
 /// policy breaches that block it.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = Option<ReasonBody>,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem)))]
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = Option<ReasonBody>,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/approve")]
 pub async fn approve(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    expected: IfMatch,
     body: MaybeJson<ReasonBody>,
-) -> AppResult<web::Json<StoryView>> {
+) -> AppResult<Tagged<StoryView>> {
     decide(
         &state,
         caller,
         id.into_inner(),
         Decision::Approve { note: reason(body) },
+        expected,
     )
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonBody,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonBody,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/reject")]
 pub async fn reject(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    expected: IfMatch,
     body: MaybeJson<ReasonBody>,
-) -> AppResult<web::Json<StoryView>> {
+) -> AppResult<Tagged<StoryView>> {
     decide(
         &state,
         caller,
@@ -94,19 +100,21 @@ pub async fn reject(
         Decision::Reject {
             reason: reason(body).unwrap_or_default(),
         },
+        expected,
     )
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonBody,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonBody,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/request-changes")]
 pub async fn request_changes(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    expected: IfMatch,
     body: MaybeJson<ReasonBody>,
-) -> AppResult<web::Json<StoryView>> {
+) -> AppResult<Tagged<StoryView>> {
     decide(
         &state,
         caller,
@@ -114,19 +122,21 @@ pub async fn request_changes(
         Decision::RequestChanges {
             reason: reason(body).unwrap_or_default(),
         },
+        expected,
     )
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = Option<ReasonBody>,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem)))]
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = Option<ReasonBody>,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/archive")]
 pub async fn archive(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    expected: IfMatch,
     body: MaybeJson<ReasonBody>,
-) -> AppResult<web::Json<StoryView>> {
+) -> AppResult<Tagged<StoryView>> {
     decide(
         &state,
         caller,
@@ -134,20 +144,22 @@ pub async fn archive(
         Decision::Archive {
             reason: reason(body),
         },
+        expected,
     )
     .await
 }
 
 /// Retracts an approved or archived story: it leaves every feed and public read at once.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path)), request_body = ReasonBody,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonBody,
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/retract")]
 pub async fn retract(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
+    expected: IfMatch,
     body: MaybeJson<ReasonBody>,
-) -> AppResult<web::Json<StoryView>> {
+) -> AppResult<Tagged<StoryView>> {
     decide(
         &state,
         caller,
@@ -155,6 +167,7 @@ pub async fn retract(
         Decision::Retract {
             reason: reason(body).unwrap_or_default(),
         },
+        expected,
     )
     .await
 }

@@ -11,14 +11,17 @@ use crate::accounts::{self, Role};
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::claims;
-use crate::db;
+use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::{Page, PageParams};
+use crate::http::preconditions::IfMatch;
 use crate::ids;
+use crate::mail;
 use crate::mail::templates;
 use crate::state::AppState;
+use crate::stories::command;
 use crate::stories::model::ALL_STATUSES;
-use crate::stories::service::{load, save, view_one, views};
+use crate::stories::service::{load, view_one, views};
 use crate::stories::view::StoryView;
 use crate::stories::{Story, StoryKind};
 
@@ -65,55 +68,69 @@ impl Decision {
 }
 
 /// Sends a story into review: its author, or the comms team for company stories.
-pub async fn submit(state: &AppState, caller: AuthUser, id: String) -> AppResult<StoryView> {
+pub async fn submit(
+    state: &AppState,
+    caller: AuthUser,
+    id: String,
+    expected: IfMatch,
+) -> AppResult<StoryView> {
     db::run(&state.pool, move |conn| -> AppResult<_> {
-        db::transaction(conn, |conn| -> AppResult<_> {
-            let story = load(conn, &caller.org_id, &id)?;
-            let team =
-                story.kind == StoryKind::Company.as_str() && caller.is_at_least(Role::Moderator);
-            if story.author_id != caller.id && !team {
-                return Err(AppError::forbidden("only the author may submit this story"));
-            }
-            let from = story.status();
-            let next = from.submit()?;
-            let now = ids::now();
-            let updated = Story {
-                status: next.as_str().into(),
-                submitted_at: Some(now),
-                review_notified_at: None,
-                updated_at: now,
-                ..story
-            };
-            save(conn, &updated)?;
-            audit::by_user(
-                conn,
-                &caller,
-                "story.submitted",
-                ("story", &updated.id),
-                serde_json::json!({ "from": from.as_str() }),
-            )?;
-            view_one(conn, &caller.org_id, updated)
-        })
+        let org_id = caller.org_id.clone();
+        let (story, ()) = command::change(
+            conn,
+            &org_id,
+            &id,
+            &expected,
+            Some(&caller.id),
+            |conn, story| {
+                let team = story.kind == StoryKind::Company.as_str()
+                    && caller.is_at_least(Role::Moderator);
+                if story.author_id != caller.id && !team {
+                    return Err(AppError::forbidden("only the author may submit this story"));
+                }
+                let from = story.status();
+                let next = from.submit()?;
+                audit::by_user(
+                    conn,
+                    &caller,
+                    "story.submitted",
+                    ("story", &story.id),
+                    serde_json::json!({ "from": from.as_str() }),
+                )?;
+                Ok((
+                    Story {
+                        status: next.as_str().into(),
+                        submitted_at: Some(ids::now()),
+                        review_notified_at: None,
+                        ..story
+                    },
+                    (),
+                ))
+            },
+        )?;
+        view_one(conn, story)
     })
     .await
 }
 
-/// Applies a moderator's decision. Approval passes the authenticity gate first: a 409 lists
-/// every claim and policy breach that blocks it.
+/// Applies a moderator's decision through the story's command path, so it is judged on the
+/// committed story and its claims. Approval passes the authenticity gate first: a 409 lists
+/// every claim and policy breach that blocks it. The author's mail is queued in the same
+/// transaction (the outbox), so it is sent even if the relay is down right now.
 pub async fn decide(
     state: &AppState,
     caller: AuthUser,
     id: String,
     decision: Decision,
+    expected: IfMatch,
 ) -> AppResult<StoryView> {
-    let reason = decision.checked_reason()?;
-    let d = decision.clone();
-    let why = reason.clone();
-    let (view, author_email, title) = db::run(&state.pool, move |conn| -> AppResult<_> {
-        db::transaction(conn, |conn| -> AppResult<_> {
-            let story = load(conn, &caller.org_id, &id)?;
+    let why = decision.checked_reason()?;
+    let state = state.clone();
+    db::run(&state.pool.clone(), move |conn| -> AppResult<_> {
+        let org_id = caller.org_id.clone();
+        let (story, ()) = command::change(conn, &org_id, &id, &expected, Some(&caller.id), |conn, story| {
             let from = story.status();
-            let next = match &d {
+            let next = match &decision {
                 Decision::Approve { .. } => from.approve()?,
                 Decision::Reject { .. } => from.reject()?,
                 Decision::RequestChanges { .. } => from.request_changes()?,
@@ -121,22 +138,10 @@ pub async fn decide(
                 Decision::Retract { .. } => from.retract()?,
             };
             let now = ids::now();
-            if matches!(d, Decision::Approve { .. }) {
-                let policy = accounts::service::policy_of(conn, &caller.org_id)?;
-                let story_claims = claims::service::of_story(conn, &story.id)?;
-                let gate = claims::service::approvability(&story, &story_claims, &policy, now);
-                if !gate.approvable {
-                    return Err(AppError::conflict_with(
-                        format!("cannot approve: {}", gate.reasons.join("; ")),
-                        serde_json::json!({
-                            "current_status": from.as_str(),
-                            "blocking": gate.blocking,
-                            "policy_violations": gate.policy_violations,
-                        }),
-                    ));
-                }
+            if matches!(decision, Decision::Approve { .. }) {
+                approvable(conn, &caller, &story, now)?;
             }
-            if matches!(d, Decision::Retract { .. }) {
+            if matches!(decision, Decision::Retract { .. }) {
                 cascade::story_withdrawn(
                     conn,
                     &story,
@@ -144,39 +149,65 @@ pub async fn decide(
                     &format!("retracted: {}", why.as_deref().unwrap_or("")),
                 )?;
             }
-            let updated = Story {
-                status: next.as_str().into(),
-                decided_at: Some(now),
-                decided_by: Some(caller.id.clone()),
-                decision_reason: why.clone(),
-                updated_at: now,
-                ..story
-            };
-            save(conn, &updated)?;
             audit::by_user(
                 conn,
                 &caller,
                 &format!("story.{}", next.as_str()),
-                ("story", &updated.id),
+                ("story", &story.id),
                 serde_json::json!({ "from": from.as_str(), "to": next.as_str(), "reason": why }),
             )?;
-            let author = accounts::service::user(conn, &caller.org_id, &updated.author_id)?;
-            let title = updated.title.clone();
+            let author = accounts::service::user(conn, &caller.org_id, &story.author_id)?;
+            mail::queue(
+                conn,
+                &state,
+                Some(&org_id),
+                templates::decision(&author.email, &story.title, decision.name(), why.as_deref()),
+            )?;
             Ok((
-                view_one(conn, &caller.org_id, updated)?,
-                author.email,
-                title,
+                Story {
+                    status: next.as_str().into(),
+                    decided_at: Some(now),
+                    decided_by: Some(caller.id.clone()),
+                    decision_reason: why.clone(),
+                    ..story
+                },
+                (),
             ))
-        })
+        })?;
+        view_one(conn, story)
     })
-    .await?;
-    state.mailer.send_in_background(templates::decision(
-        &author_email,
-        &title,
-        decision.name(),
-        reason.as_deref(),
-    ));
-    Ok(view)
+    .await
+}
+
+/// The gate on approval, judged afresh on the locked story, and the four-eyes rule.
+fn approvable(
+    conn: &mut DbConn,
+    caller: &AuthUser,
+    story: &Story,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let policy = accounts::service::policy_of(conn, &caller.org_id)?;
+    let story_claims = claims::service::of_story(conn, &story.id)?;
+    let wrote_a_claim = story_claims
+        .iter()
+        .any(|c| c.created_by.as_deref() == Some(&caller.id));
+    if policy.separate_verifier && (story.written_by(&caller.id) || wrote_a_claim) {
+        return Err(AppError::forbidden(
+            "this org requires four eyes: someone who wrote neither the story nor one of its claims must approve it",
+        ));
+    }
+    let gate = claims::service::approvability(story, &story_claims, &policy, now);
+    if gate.approvable {
+        return Ok(());
+    }
+    Err(AppError::conflict_with(
+        format!("cannot approve: {}", gate.reasons.join("; ")),
+        serde_json::json!({
+            "current_status": story.status,
+            "blocking": gate.blocking,
+            "policy_violations": gate.policy_violations,
+        }),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -226,7 +257,7 @@ pub async fn queue(state: &AppState, caller: AuthUser, page: PageParams) -> AppR
                 .map(|s| waited(s.submitted_at, now))
         };
         let next_cursor = page.next_cursor.clone();
-        let items = views(conn, &caller.org_id, page.items)?
+        let items = views(conn, page.items)?
             .into_iter()
             .zip(waits)
             .map(|(story, waiting_secs)| QueueItem {

@@ -2,6 +2,7 @@
 //! ambassadors' feed and the comms team's lists.
 
 pub mod captions;
+pub mod command;
 pub mod input;
 pub mod model;
 pub mod repo;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::captions::Network;
+use crate::claims::policy::PolicyViolation;
 use crate::db::schema::stories;
 use crate::error::AppError;
 
@@ -37,11 +38,40 @@ pub struct Story {
     pub updated_at: NaiveDateTime,
     /// Bumped by every write; a write names the version it read (see `repo::save`).
     pub version: i32,
+    /// The gate's stored verdict (see `claims::gate::Verdict`), kept by `stories::command`.
+    pub publishable: bool,
+    pub blocking_claims: i32,
+    pub verified_until: Option<NaiveDateTime>,
+    /// JSON list of `PolicyViolation`.
+    pub policy_violations: String,
+    pub gate_checked_at: Option<NaiveDateTime>,
+    /// Title and body folded for search (see `text::fold`).
+    pub search_text: String,
+    pub last_editor_id: Option<String>,
 }
 
 impl Story {
     pub fn status(&self) -> StoryStatus {
         StoryStatus::parse(&self.status)
+    }
+
+    /// The policy breaches stored with the gate's verdict.
+    pub fn policy_violations(&self) -> Vec<PolicyViolation> {
+        serde_json::from_str(&self.policy_violations).unwrap_or_default()
+    }
+
+    /// Whether the stored verdict lets the story out at `now`: the same test as the feed's
+    /// query (`repo::list` with `publishable_at`).
+    pub fn publishable_at(&self, now: NaiveDateTime) -> bool {
+        self.publishable
+            && self.verified_until.is_none_or(|t| t > now)
+            && self.expires_at.is_none_or(|t| t > now)
+            && self.publish_from.is_none_or(|t| t <= now)
+    }
+
+    /// Whoever wrote its words: the author and the last person who edited the content.
+    pub fn written_by(&self, user_id: &str) -> bool {
+        self.author_id == user_id || self.last_editor_id.as_deref() == Some(user_id)
     }
 
     pub fn captions(&self) -> BTreeMap<Network, String> {

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::model::Story;
 use crate::db::schema::{stories, story_topics};
 use crate::db::DbConn;
+use crate::text::fold;
 
 pub fn insert(conn: &mut DbConn, story: &Story) -> QueryResult<()> {
     diesel::insert_into(stories::table)
@@ -20,6 +21,44 @@ pub fn find_in_org(conn: &mut DbConn, org_id: &str, id: &str) -> QueryResult<Opt
         .filter(stories::id.eq(id))
         .first(conn)
         .optional()
+}
+
+/// The story row, locked until the transaction ends. PostgreSQL takes a row lock, so a
+/// concurrent change waits and then sees what was committed; SQLite needs nothing more,
+/// since `db::transaction` already holds its one write lock.
+pub fn lock_in_org(conn: &mut DbConn, org_id: &str, id: &str) -> QueryResult<Option<Story>> {
+    let query = stories::table
+        .filter(stories::org_id.eq(org_id))
+        .filter(stories::id.eq(id));
+    match conn {
+        DbConn::Postgresql(pg) => query.for_update().first(pg).optional(),
+        DbConn::Sqlite(_) => query.first(conn).optional(),
+    }
+}
+
+/// Ids of stories whose stored verdict is missing or has lapsed (a verification expired).
+pub fn stale_verdicts(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(String, String)>> {
+    stories::table
+        .filter(
+            stories::gate_checked_at
+                .is_null()
+                .or(stories::verified_until.le(now)),
+        )
+        .select((stories::org_id, stories::id))
+        .limit(limit)
+        .load(conn)
+}
+
+/// Ids of every story of an org (its policy changed).
+pub fn ids_in_org(conn: &mut DbConn, org_id: &str) -> QueryResult<Vec<String>> {
+    stories::table
+        .filter(stories::org_id.eq(org_id))
+        .select(stories::id)
+        .load(conn)
 }
 
 /// Writes every column of `story` if the row is still at the version it was read at, and
@@ -44,6 +83,13 @@ pub fn save(conn: &mut DbConn, story: &Story) -> QueryResult<bool> {
             stories::decision_reason.eq(&story.decision_reason),
             stories::updated_at.eq(story.updated_at),
             stories::version.eq(story.version + 1),
+            stories::publishable.eq(story.publishable),
+            stories::blocking_claims.eq(story.blocking_claims),
+            stories::verified_until.eq(story.verified_until),
+            stories::policy_violations.eq(&story.policy_violations),
+            stories::gate_checked_at.eq(story.gate_checked_at),
+            stories::search_text.eq(&story.search_text),
+            stories::last_editor_id.eq(&story.last_editor_id),
         ))
         .execute(conn)
         .map(|n| n == 1)
@@ -79,8 +125,9 @@ pub struct Filter {
     pub topic: Option<String>,
     pub language: Option<String>,
     pub search: Option<String>,
-    /// Only stories inside their publication window at this time.
-    pub live_at: Option<NaiveDateTime>,
+    /// Only stories the stored verdict lets out at this time (approved, every claim clear,
+    /// inside the publication window).
+    pub publishable_at: Option<NaiveDateTime>,
 }
 
 /// Newest first, after `cursor` (an id).
@@ -112,17 +159,22 @@ pub fn list(
         query = query.filter(stories::language.eq(language.clone()));
     }
     if let Some(search) = &filter.search {
-        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        // Both sides are folded by the app: the databases' own LOWER() disagree on accents.
+        let pattern = format!("%{}%", escape_like(&fold(search)));
         query = query.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("(LOWER(title) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                .sql(" ESCAPE '\\' OR LOWER(body) LIKE ")
+            diesel::dsl::sql::<diesel::sql_types::Bool>("search_text LIKE ")
                 .bind::<diesel::sql_types::Text, _>(pattern)
-                .sql(" ESCAPE '\\')"),
+                .sql(" ESCAPE '\\'"),
         );
     }
-    if let Some(now) = filter.live_at {
+    if let Some(now) = filter.publishable_at {
         query = query
+            .filter(stories::publishable.eq(true))
+            .filter(
+                stories::verified_until
+                    .is_null()
+                    .or(stories::verified_until.gt(now)),
+            )
             .filter(
                 stories::expires_at
                     .is_null()

@@ -10,6 +10,7 @@ use crate::auth::AuthUser;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{Page, PageParams};
+use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 
@@ -40,11 +41,8 @@ pub async fn create_story(
     let input = body.0;
     let user = caller.id.clone();
     let fingerprint = idempotency::fingerprint("POST /stories", &input)?;
-    idempotency::once(&state, &user, key, fingerprint, || async {
-        let view = service::create(&state, caller, input).await?;
-        Ok((StatusCode::CREATED, view))
-    })
-    .await
+    let create = service::create(&state, caller, input)?;
+    idempotency::once(&state, &user, key, fingerprint, StatusCode::CREATED, create).await
 }
 
 /// The comms team: every story of the org. Ambassadors: their own. Newest first.
@@ -89,36 +87,40 @@ pub async fn feed(
     tag = "stories",
     security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 200, body = StoryView), (status = 404, body = Problem))
+    responses(
+        (status = 200, body = StoryView, headers(("ETag" = String, description = "The story's version"))),
+        (status = 304, description = "Unchanged since the `If-None-Match` version"),
+        (status = 404, body = Problem)
+    )
 )]
 #[get("/stories/{id}")]
 pub async fn get_story(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<String>,
-) -> AppResult<web::Json<StoryView>> {
-    Ok(web::Json(
-        service::get(&state, caller, id.into_inner()).await?,
-    ))
+) -> AppResult<Tagged<StoryView>> {
+    Ok(Tagged(service::get(&state, caller, id.into_inner()).await?))
 }
 
 /// Edits a story. Editing the content of an approved story sends it back to review;
-/// topics and expiry can change without review.
+/// topics and expiry can change without review. With `If-Match`, only if the story is
+/// still at that version (412 otherwise).
 #[utoipa::path(
     tag = "stories",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path), IfMatchHeader),
     request_body = StoryPatch,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 422, body = Problem))
+    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem))
 )]
 #[patch("/stories/{id}")]
 pub async fn update_story(
     state: web::Data<AppState>,
     caller: AuthUser,
     id: web::Path<String>,
+    expected: IfMatch,
     body: ApiJson<StoryPatch>,
-) -> AppResult<web::Json<StoryView>> {
-    Ok(web::Json(
-        service::update(&state, caller, id.into_inner(), body.0).await?,
+) -> AppResult<Tagged<StoryView>> {
+    Ok(Tagged(
+        service::update(&state, caller, id.into_inner(), body.0, expected).await?,
     ))
 }

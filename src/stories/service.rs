@@ -4,17 +4,19 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::command;
 use super::input::{CleanStory, Draft, StoryInput, StoryPatch};
 use super::model::{Story, StoryKind, StoryStatus};
 use super::repo::{self, Filter};
 use super::view::{self, StoryView};
-use crate::accounts::{self, Role};
+use crate::accounts::Role;
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::claims;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::{Page, PageParams};
+use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::state::AppState;
 
@@ -26,32 +28,13 @@ pub fn load(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<Story> {
     repo::find_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)
 }
 
-/// Writes a story read earlier in this transaction; 409 if someone wrote it in between, so a
-/// decision or an edit never lands on a text its author did not see.
-pub fn save(conn: &mut DbConn, story: &Story) -> AppResult<()> {
-    if repo::save(conn, story)? {
-        Ok(())
-    } else {
-        Err(AppError::conflict(
-            "the story changed while you were working on it; reload it and try again",
-        ))
-    }
+/// Views of `stories` from their stored verdicts, at this moment.
+pub fn views(conn: &mut DbConn, stories: Vec<Story>) -> AppResult<Vec<StoryView>> {
+    Ok(view::build(conn, stories, ids::now())?)
 }
 
-/// Views of `stories`, judged by the gate at this moment.
-pub fn views(conn: &mut DbConn, org_id: &str, stories: Vec<Story>) -> AppResult<Vec<StoryView>> {
-    let policy = accounts::service::policy_of(conn, org_id)?;
-    Ok(view::build(conn, stories, &policy, ids::now())?)
-}
-
-/// The view of a story of the org, by id.
-pub fn view_by_id(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<StoryView> {
-    let story = load(conn, org_id, id)?;
-    view_one(conn, org_id, story)
-}
-
-pub fn view_one(conn: &mut DbConn, org_id: &str, story: Story) -> AppResult<StoryView> {
-    views(conn, org_id, vec![story])?
+pub fn view_one(conn: &mut DbConn, story: Story) -> AppResult<StoryView> {
+    views(conn, vec![story])?
         .pop()
         .ok_or_else(|| anyhow::anyhow!("a view for one story").into())
 }
@@ -94,9 +77,7 @@ pub fn insert(
             updated_at: now,
             ..fill(Story::blank(), clean)
         };
-        repo::insert(conn, &story)?;
-        repo::set_topics(conn, &story.id, &clean.topics)?;
-        claims::sync::sync(conn, &story)?;
+        let story = command::create(conn, story, &clean.topics)?;
         audit::by_user(
             conn,
             caller,
@@ -108,16 +89,20 @@ pub fn insert(
     })
 }
 
-#[tracing::instrument(skip(state, caller, input), fields(user = %caller.id))]
-pub async fn create(state: &AppState, caller: AuthUser, input: StoryInput) -> AppResult<StoryView> {
+/// Checks a new story and returns what writes it, to run inside the request's transaction
+/// (with its `Idempotency-Key` record).
+pub fn create(
+    state: &AppState,
+    caller: AuthUser,
+    input: StoryInput,
+) -> AppResult<impl FnOnce(&mut DbConn) -> AppResult<StoryView>> {
     let kind = kind_for(&caller, input.kind)?;
     let allow_private = state.settings.security.allow_private_urls;
     let clean = Draft::from(input).validate(allow_private, ids::now())?;
-    db::run(&state.pool, move |conn| -> AppResult<_> {
+    Ok(move |conn: &mut DbConn| {
         let story = insert(conn, &caller, kind, &clean)?;
-        view_one(conn, &caller.org_id, story)
+        view_one(conn, story)
     })
-    .await
 }
 
 /// Copies validated content into a story row.
@@ -160,6 +145,13 @@ impl Story {
             created_at: now,
             updated_at: now,
             version: 0,
+            publishable: false,
+            blocking_claims: 0,
+            verified_until: None,
+            policy_violations: "[]".into(),
+            gate_checked_at: None,
+            search_text: String::new(),
+            last_editor_id: None,
         }
     }
 
@@ -180,17 +172,18 @@ impl Story {
 
 /// Edits a story. Content edits re-run the claim check, and send an approved story back to
 /// review; topic and expiry edits need no review.
-#[tracing::instrument(skip(state, caller, patch), fields(user = %caller.id))]
+#[tracing::instrument(skip(state, caller, patch, expected), fields(user = %caller.id))]
 pub async fn update(
     state: &AppState,
     caller: AuthUser,
     id: String,
     patch: StoryPatch,
+    expected: IfMatch,
 ) -> AppResult<StoryView> {
     let allow_private = state.settings.security.allow_private_urls;
     db::run(&state.pool, move |conn| -> AppResult<_> {
-        db::transaction(conn, |conn| -> AppResult<_> {
-            let story = load(conn, &caller.org_id, &id)?;
+        let org_id = caller.org_id.clone();
+        let (story, ()) = command::change(conn, &org_id, &id, &expected, Some(&caller.id), |conn, story| {
             if !may_edit(&caller, &story) {
                 return Err(AppError::forbidden("only the author (or the comms team, for company stories) may edit this story"));
             }
@@ -208,33 +201,44 @@ pub async fn update(
                 status: next.as_str().into(),
                 submitted_at: if back_to_review { Some(now) } else { story.submitted_at },
                 review_notified_at: if back_to_review { None } else { story.review_notified_at },
-                updated_at: now,
+                last_editor_id: if metadata_only { story.last_editor_id.clone() } else { Some(caller.id.clone()) },
                 ..fill(story.clone(), &clean)
             };
-            save(conn, &updated)?;
             repo::set_topics(conn, &updated.id, &clean.topics)?;
             claims::sync::sync(conn, &updated)?;
             audit::by_user(conn, &caller, if back_to_review { "story.resubmitted" } else { "story.edited" }, ("story", &updated.id), serde_json::json!({ "from": status.as_str(), "to": next.as_str(), "metadata_only": metadata_only }))?;
-            view_one(conn, &caller.org_id, updated)
-        })
+            Ok((updated, ()))
+        })?;
+        view_one(conn, story)
     })
     .await
 }
 
-/// One story. The comms team sees every story of the org; an ambassador sees their own
-/// and those that are publishable (anything else is 404, not 403: it does not exist for them).
+/// Whether `caller` may read `story`: the comms team every story of the org; an ambassador
+/// their own and those that are publishable. Anything else does not exist for them (404).
+pub fn visible_to(caller: &AuthUser, story: &Story) -> bool {
+    caller.is_at_least(Role::Moderator)
+        || story.author_id == caller.id
+        || story.publishable_at(ids::now())
+}
+
+/// One story, if the caller may read it (see `visible_to`).
 pub async fn get(state: &AppState, caller: AuthUser, id: String) -> AppResult<StoryView> {
     db::run(&state.pool, move |conn| -> AppResult<_> {
-        let story = load(conn, &caller.org_id, &id)?;
-        let own = story.author_id == caller.id;
-        let view = view_one(conn, &caller.org_id, story)?;
-        if caller.is_at_least(Role::Moderator) || own || view.authenticity.publishable {
-            Ok(view)
-        } else {
-            Err(AppError::NotFound)
-        }
+        let story = load_visible(conn, &caller, &id)?;
+        view_one(conn, story)
     })
     .await
+}
+
+/// A story of the caller's org that the caller may read, or 404.
+pub fn load_visible(conn: &mut DbConn, caller: &AuthUser, id: &str) -> AppResult<Story> {
+    let story = load(conn, &caller.org_id, id)?;
+    if visible_to(caller, &story) {
+        Ok(story)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -291,41 +295,27 @@ pub async fn list(
     db::run(&state.pool, move |conn| -> AppResult<_> {
         let rows = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;
         Page::from_rows(rows, limit, |s| s.id.clone(), |s| s)
-            .try_map(|stories| views(conn, &caller.org_id, stories))
+            .try_map(|stories| views(conn, stories))
     })
     .await
 }
 
-/// The ambassadors' feed: approved stories that the gate lets out right now. The query
-/// narrows to approved, in-window stories; the gate then has the last word on each.
+/// The ambassadors' feed: the stories the gate lets out right now, read from the verdict
+/// stored with each story (an indexed filter, whatever the number of stories).
 pub async fn feed(
     state: &AppState,
     caller: AuthUser,
     query: StoryQuery,
     page: PageParams,
 ) -> AppResult<Page<StoryView>> {
-    let (mut cursor, limit) = page.checked()?;
+    let (cursor, limit) = page.checked()?;
     let mut filter = query.filter();
     filter.statuses = vec![StoryStatus::Approved.as_str().into()];
+    filter.publishable_at = Some(ids::now());
     db::run(&state.pool, move |conn| -> AppResult<_> {
-        // One policy and one clock for the whole page, however many batches it takes.
-        let policy = accounts::service::policy_of(conn, &caller.org_id)?;
-        let now = ids::now();
-        filter.live_at = Some(now);
-        let mut items = Vec::new();
-        loop {
-            let batch = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;
-            let exhausted = batch.len() as i64 <= limit;
-            cursor = batch.last().map(|s| s.id.clone());
-            let publishable = view::build(conn, batch, &policy, now)?
-                .into_iter()
-                .filter(|v| v.authenticity.publishable);
-            items.extend(publishable);
-            if exhausted || items.len() as i64 > limit {
-                break;
-            }
-        }
-        Ok(Page::from_rows(items, limit, |v| v.id.clone(), |v| v))
+        let rows = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;
+        Page::from_rows(rows, limit, |s| s.id.clone(), |s| s)
+            .try_map(|stories| views(conn, stories))
     })
     .await
 }

@@ -9,9 +9,10 @@ use utoipa::ToSchema;
 use super::captions::Network;
 use super::model::{Story, StoryKind, StoryStatus};
 use super::repo;
+use crate::claims;
 use crate::claims::gate::Authenticity;
-use crate::claims::{self, policy::Policy};
 use crate::db::DbConn;
+use crate::http::preconditions::Versioned;
 use crate::ids;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,14 +38,23 @@ pub struct StoryView {
     pub decision_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Bumped by every change to the story or its claims; also its `ETag`. Send it back in
+    /// `If-Match` to make an edit or a decision conditional on what you saw.
+    pub version: i32,
     pub authenticity: Authenticity,
 }
 
-/// Builds the views of `stories` with two queries (topics, claims), whatever their number.
+impl Versioned for StoryView {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+/// Builds the views of `stories` with two queries (topics, claims), whatever their number;
+/// the policy breaches come from the verdict stored with each story.
 pub fn build(
     conn: &mut DbConn,
     stories: Vec<Story>,
-    policy: &Policy,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Vec<StoryView>> {
     let ids_list: Vec<String> = stories.iter().map(|s| s.id.clone()).collect();
@@ -63,7 +73,7 @@ pub fn build(
         .into_iter()
         .map(|story| {
             let story_claims = claims_by_story.remove(&story.id).unwrap_or_default();
-            let authenticity = claims::service::assess(&story, &story_claims, policy, now);
+            let authenticity = claims::service::assess(&story, &story_claims, now);
             let story_topics = topics.remove(&story.id).unwrap_or_default();
             view(story, story_topics, authenticity)
         })
@@ -96,6 +106,7 @@ fn view(story: Story, topics: Vec<String>, authenticity: Authenticity) -> StoryV
         language: story.language,
         decided_by: story.decided_by,
         decision_reason: story.decision_reason,
+        version: story.version,
         authenticity,
     }
 }

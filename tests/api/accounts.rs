@@ -130,23 +130,57 @@ async fn members_are_listed_page_by_page() {
 }
 
 #[tokio::test]
-async fn inviting_an_existing_address_is_a_conflict_and_writes_nothing() {
+async fn inviting_an_address_of_another_org_reveals_nothing_and_writes_nothing() {
     let app = spawn_app().await;
     let admin = app.org("acme").await;
     let globex = app.org("globex").await;
-    let body = json!({ "email": globex.email, "role": "ambassador" });
-    problem(
-        app.post("/api/v1/users", Some(&admin.token), &body).await,
-        409,
-    )
-    .await;
+    let body = |email: &str| json!({ "email": email, "role": "ambassador" });
+
+    // A fresh address and one that has an account at globex get answers of one shape.
+    let fresh = app
+        .post("/api/v1/users", Some(&admin.token), &body("new@acme.test"))
+        .await;
+    assert_eq!(fresh.status(), 201);
+    let fresh: Value = fresh.json().await.unwrap();
+    let taken = app
+        .post("/api/v1/users", Some(&admin.token), &body(&globex.email))
+        .await;
+    assert_eq!(taken.status(), 201);
+    let taken: Value = taken.json().await.unwrap();
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&fresh), keys(&taken));
+    assert_eq!(taken["status"], "invited");
+    assert_eq!(taken["email"], globex.email.as_str());
+
+    // Nothing was created in acme, and the address's owner was told, not acme.
     let page: Value = app
         .get("/api/v1/users", &admin.token)
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let emails: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails.len(), 2, "{emails:?}");
+    assert!(!emails.contains(&globex.email.as_str()));
+    let mail = app.mail.wait_for(&globex.email, 1).await;
+    assert!(
+        mail.subject.contains("tried to invite you"),
+        "{}",
+        mail.subject
+    );
+
+    // An address already in this org is the admin's own business: a plain conflict.
+    problem(
+        app.post("/api/v1/users", Some(&admin.token), &body("new@acme.test"))
+            .await,
+        409,
+    )
+    .await;
 }
 
 #[tokio::test]

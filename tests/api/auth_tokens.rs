@@ -9,11 +9,12 @@ use crate::helpers::{problem, spawn_app, test_settings};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-fn claims(sub: &str, org: &str, overrides: Value) -> Value {
+/// Claims of a token for a live session (`sid`), so each refusal below has its one reason.
+fn claims(sub: &str, org: &str, sid: &str, overrides: Value) -> Value {
     let now = chrono::Utc::now().timestamp();
     let mut c = json!({
         "sub": sub, "org": org, "role": "admin",
-        "iat": now, "exp": now + 600, "aud": "vouch-api", "iss": "vouch",
+        "iat": now, "exp": now + 600, "aud": "vouch-api", "iss": "vouch", "sid": sid,
     });
     for (k, v) in overrides.as_object().unwrap() {
         c[k] = v.clone();
@@ -41,7 +42,7 @@ async fn a_well_formed_token_with_our_secret_is_accepted() {
     let app = spawn_app().await;
     let admin = app.org("acme").await;
     let token = sign(
-        &claims(&admin.id, &admin.org_id, json!({})),
+        &claims(&admin.id, &admin.org_id, &admin.session, json!({})),
         &real_secret(),
         Algorithm::HS256,
     );
@@ -53,13 +54,17 @@ async fn bad_tokens_are_refused() {
     let app = spawn_app().await;
     let admin = app.org("acme").await;
     let secret = real_secret();
-    let (sub, org) = (admin.id.as_str(), admin.org_id.as_str());
+    let (sub, org, sid) = (
+        admin.id.as_str(),
+        admin.org_id.as_str(),
+        admin.session.as_str(),
+    );
     let now = chrono::Utc::now().timestamp();
     let cases = [
         (
             "forged",
             sign(
-                &claims(sub, org, json!({})),
+                &claims(sub, org, sid, json!({})),
                 b"another-secret-of-sufficient-length-000",
                 Algorithm::HS256,
             ),
@@ -67,7 +72,12 @@ async fn bad_tokens_are_refused() {
         (
             "expired",
             sign(
-                &claims(sub, org, json!({ "iat": now - 7200, "exp": now - 3600 })),
+                &claims(
+                    sub,
+                    org,
+                    sid,
+                    json!({ "iat": now - 7200, "exp": now - 3600 }),
+                ),
                 &secret,
                 Algorithm::HS256,
             ),
@@ -75,7 +85,7 @@ async fn bad_tokens_are_refused() {
         (
             "wrong audience",
             sign(
-                &claims(sub, org, json!({ "aud": "careers-page" })),
+                &claims(sub, org, sid, json!({ "aud": "careers-page" })),
                 &secret,
                 Algorithm::HS256,
             ),
@@ -83,19 +93,24 @@ async fn bad_tokens_are_refused() {
         (
             "wrong issuer",
             sign(
-                &claims(sub, org, json!({ "iss": "someone-else" })),
+                &claims(sub, org, sid, json!({ "iss": "someone-else" })),
                 &secret,
                 Algorithm::HS256,
             ),
         ),
         (
             "other algorithm",
-            sign(&claims(sub, org, json!({})), &secret, Algorithm::HS512),
+            sign(&claims(sub, org, sid, json!({})), &secret, Algorithm::HS512),
         ),
         (
             "issued in the future",
             sign(
-                &claims(sub, org, json!({ "iat": now + 3600, "exp": now + 7200 })),
+                &claims(
+                    sub,
+                    org,
+                    sid,
+                    json!({ "iat": now + 3600, "exp": now + 7200 }),
+                ),
                 &secret,
                 Algorithm::HS256,
             ),
@@ -103,7 +118,7 @@ async fn bad_tokens_are_refused() {
         (
             "another org",
             sign(
-                &claims(sub, &uuid::Uuid::now_v7().to_string(), json!({})),
+                &claims(sub, &uuid::Uuid::now_v7().to_string(), sid, json!({})),
                 &secret,
                 Algorithm::HS256,
             ),
@@ -111,7 +126,7 @@ async fn bad_tokens_are_refused() {
         (
             "no such user",
             sign(
-                &claims(&uuid::Uuid::now_v7().to_string(), org, json!({})),
+                &claims(&uuid::Uuid::now_v7().to_string(), org, sid, json!({})),
                 &secret,
                 Algorithm::HS256,
             ),
@@ -130,7 +145,7 @@ async fn unsigned_alg_none_tokens_are_refused() {
     let app = spawn_app().await;
     let admin = app.org("acme").await;
     let header = B64.encode(br#"{"alg":"none","typ":"JWT"}"#);
-    let body = B64.encode(claims(&admin.id, &admin.org_id, json!({})).to_string());
+    let body = B64.encode(claims(&admin.id, &admin.org_id, &admin.session, json!({})).to_string());
     for token in [format!("{header}.{body}."), format!("{header}.{body}")] {
         problem(app.get("/api/v1/me", &token).await, 401).await;
     }

@@ -72,7 +72,8 @@ async fn a_claim_blocks_approval_until_verified_and_refuting_it_unpublishes() {
     assert_eq!(approved["authenticity"]["publishable"], true);
     assert_eq!(app.feed_ids(&ambassador.token, "").await, vec![id.clone()]);
 
-    // Refuted later: out of the feed at once, and no longer readable by ambassadors.
+    // Refuted later: out of the feed at once, back in the review queue (an approved story
+    // never keeps a blocking claim), and no longer readable by ambassadors.
     let res = app
         .claim_act(
             &moderator.token,
@@ -82,7 +83,7 @@ async fn a_claim_blocks_approval_until_verified_and_refuting_it_unpublishes() {
         )
         .await;
     let refuted: Value = res.json().await.unwrap();
-    assert_eq!(refuted["status"], "approved");
+    assert_eq!(refuted["status"], "in_review");
     assert_eq!(refuted["authenticity"]["publishable"], false);
     assert_eq!(refuted["authenticity"]["blocking"][0]["status"], "refuted");
     assert!(app.feed_ids(&ambassador.token, "").await.is_empty());
@@ -98,6 +99,7 @@ async fn a_claim_blocks_approval_until_verified_and_refuting_it_unpublishes() {
     assert_eq!(
         actions,
         [
+            "story.sent_back_to_review",
             "story.withdrawn",
             "story.approved",
             "story.submitted",

@@ -8,6 +8,7 @@ mod auth_login;
 mod auth_tokens;
 mod claims;
 mod cli;
+mod concurrency;
 mod errors;
 mod migrations;
 mod moderation;

@@ -74,6 +74,8 @@ pub struct Member {
     pub org_id: String,
     pub email: String,
     pub token: String,
+    /// The session (refresh-token family) the token belongs to.
+    pub session: String,
 }
 
 impl TestApp {
@@ -143,16 +145,17 @@ impl TestApp {
     }
 
     fn member_from(&self, user: accounts::User) -> Member {
-        let token = self
-            .state
-            .jwt
-            .issue(&user.id, &user.org_id, &user.role)
-            .unwrap();
+        let mut conn = self.state.pool.get().unwrap();
+        let token = vouch::auth::service::open_session(&mut conn, &self.state, &user)
+            .unwrap()
+            .access_token;
+        let session = self.state.jwt.verify(&token).unwrap().sid;
         Member {
             id: user.id,
             org_id: user.org_id,
             email: user.email,
             token,
+            session,
         }
     }
 

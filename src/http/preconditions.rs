@@ -1,0 +1,131 @@
+//! Optimistic concurrency for clients: answers about a versioned object carry its version
+//! as an `ETag`; writes accept `If-Match` and answer 412 when the object moved on, and reads
+//! answer 304 to a matching `If-None-Match`.
+
+use std::future::{ready, Ready};
+
+use actix_web::body::BoxBody;
+use actix_web::http::header;
+use actix_web::{dev::Payload, FromRequest, HttpRequest, HttpResponse, Responder};
+use serde::Serialize;
+
+use crate::error::AppError;
+
+/// The versions a client says it last saw; `None` when it sent no `If-Match` (or `*`), and
+/// the server behaves as without preconditions.
+#[derive(Debug, Clone, Default)]
+pub struct IfMatch(Option<Vec<i32>>);
+
+impl IfMatch {
+    pub fn any() -> IfMatch {
+        IfMatch(None)
+    }
+
+    pub fn version(v: i32) -> IfMatch {
+        IfMatch(Some(vec![v]))
+    }
+
+    /// 412 naming the current version when the client's is not it.
+    pub fn check(&self, current: i32) -> Result<(), AppError> {
+        match &self.0 {
+            Some(versions) if !versions.contains(&current) => Err(AppError::PreconditionFailed {
+                current_version: current,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `"3"`, `W/"3"` (compared by value, as a client copying our ETag means) or a list.
+fn versions(value: &str) -> Option<Vec<i32>> {
+    value
+        .split(',')
+        .map(|tag| {
+            let tag = tag.trim();
+            let tag = tag.strip_prefix("W/").unwrap_or(tag);
+            tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
+        })
+        .collect()
+}
+
+impl FromRequest for IfMatch {
+    type Error = AppError;
+    type Future = Ready<Result<IfMatch, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = match req.headers().get(header::IF_MATCH) {
+            None => Ok(IfMatch(None)),
+            Some(value) => match value.to_str().map(str::trim) {
+                Ok("*") => Ok(IfMatch(None)),
+                Ok(text) => versions(text).map(|v| IfMatch(Some(v))).ok_or_else(|| {
+                    AppError::validation(
+                        "If-Match",
+                        "must be an ETag this API returned, e.g. \"3\"",
+                    )
+                }),
+                Err(_) => Err(AppError::validation("If-Match", "is not valid text")),
+            },
+        };
+        ready(parsed)
+    }
+}
+
+/// The `If-Match` header as the OpenAPI document shows it.
+#[derive(utoipa::IntoParams)]
+#[into_params(names("If-Match"), parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IfMatchHeader(
+    /// The story's `ETag` (its `version` in quotes, e.g. `"3"`): the change happens only if
+    /// the story is still at that version, else 412.
+    Option<String>,
+);
+
+/// What has a version the client can send back.
+pub trait Versioned {
+    fn version(&self) -> i32;
+}
+
+/// A JSON answer tagged with its version (`ETag: "3"`).
+pub struct Tagged<T>(pub T);
+
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+impl<T: Serialize + Versioned> Responder for Tagged<T> {
+    type Body = BoxBody;
+
+    fn respond_to(self, req: &HttpRequest) -> HttpResponse {
+        let version = self.0.version();
+        let tag = etag(version);
+        let unchanged = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(versions)
+            .is_some_and(|seen| seen.contains(&version));
+        if unchanged && req.method() == actix_web::http::Method::GET {
+            return HttpResponse::NotModified()
+                .insert_header((header::ETAG, tag))
+                .finish();
+        }
+        HttpResponse::Ok()
+            .insert_header((header::ETAG, tag))
+            .json(self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_etags() {
+        assert_eq!(versions("\"3\""), Some(vec![3]));
+        assert_eq!(versions("W/\"3\", \"4\""), Some(vec![3, 4]));
+        assert_eq!(versions("3"), None);
+        assert!(IfMatch::version(3).check(4).is_err());
+        assert!(IfMatch::version(3).check(3).is_ok());
+        assert!(IfMatch::any().check(9).is_ok());
+    }
+}

@@ -1,0 +1,56 @@
+//! The durable job queue, used as an outbox: anything that leaves the process (a mail, later
+//! a post or a deletion at a network) is a row in `jobs`, written in the transaction that
+//! caused it, and run by a worker (`worker.rs`) inside `vouch serve` or alone in
+//! `vouch worker`. A crash or an outage delays a job; it never loses one. Delivery is at
+//! least once: a job's effect must tolerate a repeat after a crash mid-run.
+
+pub mod repo;
+pub mod routes;
+pub mod service;
+pub mod worker;
+
+use std::future::Future;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::ids;
+use crate::state::AppState;
+use repo::JobRow;
+
+/// A kind of job: its payload is the type itself, serialised as JSON.
+pub trait Job: Serialize + DeserializeOwned + Send + 'static {
+    /// Stored in `jobs.kind`; never rename one that may still be queued.
+    const KIND: &'static str;
+
+    fn run(self, state: AppState) -> impl Future<Output = anyhow::Result<()>> + Send;
+}
+
+/// Queues `job` in the caller's transaction, due now.
+pub fn enqueue<J: Job>(
+    conn: &mut DbConn,
+    state: &AppState,
+    org_id: Option<&str>,
+    job: &J,
+) -> AppResult<String> {
+    let now = ids::now();
+    let row = JobRow {
+        id: ids::new_id(),
+        org_id: org_id.map(str::to_string),
+        kind: J::KIND.to_string(),
+        payload: serde_json::to_string(job).map_err(anyhow::Error::from)?,
+        status: repo::QUEUED.into(),
+        run_at: now,
+        attempts: 0,
+        max_attempts: state.settings.worker.max_attempts.max(1),
+        locked_by: None,
+        locked_until: None,
+        last_error: None,
+        created_at: now,
+        updated_at: now,
+    };
+    repo::insert(conn, &row)?;
+    Ok(row.id)
+}

@@ -1,0 +1,43 @@
+//! HTTP for admins: the org's job queue and its failures.
+
+use actix_web::{get, post, web};
+
+use super::service::{self, JobQuery, JobView};
+use crate::auth::{role, Authorized};
+use crate::error::{AppResult, Problem};
+use crate::http::pagination::{Page, PageParams};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_jobs).service(retry_job);
+}
+
+/// The org's jobs (mails, later posts): `queued` ones, or `failed` ones that ran out of
+/// attempts, newest first.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(JobQuery, PageParams),
+    responses((status = 200, body = Page<JobView>), (status = 403, body = Problem)))]
+#[get("/admin/jobs")]
+pub async fn list_jobs(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Admin>,
+    query: web::Query<JobQuery>,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<Page<JobView>>> {
+    Ok(web::Json(
+        service::list(&state, caller.user, query.into_inner(), page.into_inner()).await?,
+    ))
+}
+
+/// Retries a failed job now, with a fresh count of attempts.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = JobView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/admin/jobs/{id}/retry")]
+pub async fn retry_job(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Admin>,
+    id: web::Path<String>,
+) -> AppResult<web::Json<JobView>> {
+    Ok(web::Json(
+        service::retry(&state, caller.user, id.into_inner()).await?,
+    ))
+}

@@ -1,0 +1,171 @@
+//! The workers: each loop claims one due job under a lease, runs it while renewing the lease,
+//! then deletes it, or schedules a retry with exponential back-off and jitter, or parks it
+//! as failed once its attempts run out. A worker that dies holds its job only until the
+//! lease expires (about a minute), then another takes it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use rand::Rng;
+
+use super::repo::{self, JobRow};
+use super::Job;
+use crate::db;
+use crate::error::AppResult;
+use crate::ids;
+use crate::mail::SendMail;
+use crate::state::AppState;
+
+type Run = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+
+/// What runs each kind; a kind nobody knows fails for good (it cannot succeed by waiting).
+fn runner(kind: &str) -> Option<fn(AppState, String) -> Run> {
+    match kind {
+        SendMail::KIND => Some(typed::<SendMail>),
+        _ => None,
+    }
+}
+
+fn typed<J: Job>(state: AppState, payload: String) -> Run {
+    Box::pin(async move {
+        let job: J = serde_json::from_str(&payload)?;
+        job.run(state).await
+    })
+}
+
+/// Starts `worker.concurrency` workers on the current runtime; they run until it stops.
+pub fn spawn(state: &AppState) {
+    for _ in 0..state.settings.worker.concurrency.max(1) {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let idle = Duration::from_millis(state.settings.worker.poll_interval_ms.max(10));
+            loop {
+                match run_next(&state).await {
+                    Ok(true) => {}
+                    Ok(false) => tokio::time::sleep(idle).await,
+                    Err(e) => {
+                        tracing::error!(error = %e, "job queue unavailable");
+                        tokio::time::sleep(idle).await;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Runs due jobs until none is left or `within` has passed (the CLI delivers the mail it
+/// queued this way); returns how many ran. Jobs that fail stay queued for the workers.
+pub async fn drain(state: &AppState, within: Duration) -> AppResult<usize> {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut ran = 0;
+    while tokio::time::Instant::now() < deadline && run_next(state).await? {
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+/// Claims and runs one due job; false when none was due.
+pub async fn run_next(state: &AppState) -> AppResult<bool> {
+    let lease = lease(state);
+    let token = ids::new_id();
+    let claimed = {
+        let token = token.clone();
+        db::run(&state.pool, move |conn| -> AppResult<Option<JobRow>> {
+            let now = ids::now();
+            if !repo::any_due(conn, now)? {
+                return Ok(None);
+            }
+            Ok(repo::claim(conn, &token, now, now + lease)?)
+        })
+        .await?
+    };
+    let Some(job) = claimed else {
+        return Ok(false);
+    };
+    let outcome = match runner(&job.kind) {
+        Some(run) => {
+            with_lease(
+                state,
+                &job.id,
+                &token,
+                run(state.clone(), job.payload.clone()),
+            )
+            .await
+        }
+        None => Err(anyhow::anyhow!("unknown job kind `{}`", job.kind)),
+    };
+    let retry_base = state.settings.worker.retry_base_ms;
+    db::run(&state.pool, move |conn| -> AppResult<()> {
+        match outcome {
+            Ok(()) => repo::complete(conn, &job.id, &token)?,
+            Err(e) => {
+                let now = ids::now();
+                let known = runner(&job.kind).is_some();
+                let retry_at = (known && job.attempts < job.max_attempts)
+                    .then(|| now + backoff(job.attempts, retry_base));
+                if retry_at.is_some() {
+                    tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed; will retry");
+                } else {
+                    tracing::error!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed for good");
+                }
+                repo::fail(conn, &job.id, &token, &format!("{e:#}"), retry_at, now)?;
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(true)
+}
+
+fn lease(state: &AppState) -> chrono::Duration {
+    chrono::Duration::seconds(state.settings.worker.lease_secs.max(1) as i64)
+}
+
+/// Runs `work` while renewing the job's lease every third of it, so a long job is not taken
+/// by a second worker; a lease lost anyway (the database was away too long) is logged.
+async fn with_lease(state: &AppState, id: &str, token: &str, work: Run) -> anyhow::Result<()> {
+    let lease = lease(state);
+    let every = Duration::from_millis((lease.num_milliseconds() / 3).max(100) as u64);
+    let renew = async {
+        loop {
+            tokio::time::sleep(every).await;
+            let (job, token) = (id.to_string(), token.to_string());
+            let kept = db::run(&state.pool, move |conn| {
+                repo::renew(conn, &job, &token, ids::now() + lease)
+            })
+            .await;
+            if !matches!(kept, Ok(true)) {
+                tracing::warn!(job = %id, "lease not renewed; another worker may run this job");
+            }
+        }
+    };
+    tokio::select! {
+        outcome = work => outcome,
+        _ = renew => Ok(()),
+    }
+}
+
+/// The delay before attempt `attempts + 1`: `base × 2^(attempts-1)`, at most an hour, times a
+/// random factor in [0.5, 1.5) so that jobs failing together do not retry together.
+pub fn backoff(attempts: i32, base_ms: u64) -> chrono::Duration {
+    let exp = attempts.clamp(1, 30) as u32 - 1;
+    let raw = base_ms.saturating_mul(1u64 << exp.min(40)).min(3_600_000);
+    let jitter = rand::thread_rng().gen_range(0.5..1.5);
+    chrono::Duration::milliseconds((raw as f64 * jitter) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_a_ceiling() {
+        for attempt in 1..8 {
+            let d = backoff(attempt, 1000).num_milliseconds();
+            let nominal = 1000 * (1 << (attempt - 1));
+            assert!(d >= nominal / 2 && d < nominal * 3 / 2, "{attempt}: {d}");
+        }
+        assert!(backoff(40, 2000).num_milliseconds() < 3_600_000 * 3 / 2);
+    }
+}

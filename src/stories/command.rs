@@ -1,0 +1,153 @@
+//! The one command path of the story aggregate. A story and its claims change together:
+//! every edit, transition, claim verdict and manual claim runs through `change`, which locks
+//! the story row, applies the rule on the committed state, recomputes the gate's verdict and
+//! stores it with the row, all in one transaction with the caller's audit events and jobs.
+
+use chrono::NaiveDateTime;
+
+use super::model::{Story, StoryStatus};
+use super::repo;
+use crate::accounts;
+use crate::audit;
+use crate::claims::{self, gate};
+use crate::db::{self, DbConn};
+use crate::error::{AppError, AppResult};
+use crate::http::preconditions::IfMatch;
+use crate::ids;
+use crate::text::fold;
+
+/// Runs `rule` on the story `id` of `org_id` under its lock and stores the result.
+/// `rule` gets the story as committed and returns it as it should be; it may change the
+/// story's claims and write audit events and jobs on the same connection. A stale
+/// `If-Match` is a 412 before anything runs.
+pub fn change<T>(
+    conn: &mut DbConn,
+    org_id: &str,
+    id: &str,
+    expected: &IfMatch,
+    actor: Option<&str>,
+    rule: impl FnOnce(&mut DbConn, Story) -> AppResult<(Story, T)>,
+) -> AppResult<(Story, T)> {
+    if !ids::is_id(id) {
+        return Err(AppError::NotFound);
+    }
+    db::transaction(conn, |conn| {
+        let story = repo::lock_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+        expected.check(story.version)?;
+        let (mut updated, value) = rule(conn, story.clone())?;
+        updated.updated_at = ids::now();
+        settle(conn, &mut updated, actor)?;
+        save(conn, &updated)?;
+        updated.version += 1;
+        Ok((updated, value))
+    })
+}
+
+/// Inserts a new story with its topics and detected claims, its verdict computed.
+pub fn create(conn: &mut DbConn, story: Story, topics: &[String]) -> AppResult<Story> {
+    db::transaction(conn, |conn| {
+        repo::insert(conn, &story)?;
+        repo::set_topics(conn, &story.id, topics)?;
+        claims::sync::sync(conn, &story)?;
+        let mut stored = story;
+        settle(conn, &mut stored, None)?;
+        save(conn, &stored)?;
+        stored.version += 1;
+        Ok(stored)
+    })
+}
+
+/// Recomputes a story's stored verdict (a verification expired, the org's policy changed,
+/// a row predates stored verdicts); writes only when something changed.
+pub fn refresh(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<()> {
+    db::transaction(conn, |conn| {
+        let Some(story) = repo::lock_in_org(conn, org_id, id)? else {
+            return Ok(());
+        };
+        let mut updated = story.clone();
+        settle(conn, &mut updated, None)?;
+        let unchanged = story.gate_checked_at.is_some()
+            && story.status == updated.status
+            && same_verdict(&story, &updated);
+        if !unchanged {
+            save(conn, &updated)?;
+        }
+        Ok(())
+    })
+}
+
+/// Refreshes the verdicts that are missing or lapsed, across orgs; returns how many.
+pub fn refresh_stale(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<usize> {
+    let stale = repo::stale_verdicts(conn, now, 500)?;
+    for (org_id, id) in &stale {
+        refresh(conn, org_id, id)?;
+    }
+    Ok(stale.len())
+}
+
+/// Refreshes every story of an org (its policy changed), in the caller's transaction.
+pub fn refresh_org(conn: &mut DbConn, org_id: &str) -> AppResult<()> {
+    for id in repo::ids_in_org(conn, org_id)? {
+        refresh(conn, org_id, &id)?;
+    }
+    Ok(())
+}
+
+fn same_verdict(a: &Story, b: &Story) -> bool {
+    a.publishable == b.publishable
+        && a.blocking_claims == b.blocking_claims
+        && a.verified_until == b.verified_until
+        && a.policy_violations == b.policy_violations
+}
+
+/// Writes a story read earlier in this transaction; 409 if someone wrote it in between.
+fn save(conn: &mut DbConn, story: &Story) -> AppResult<()> {
+    if repo::save(conn, story)? {
+        Ok(())
+    } else {
+        Err(AppError::conflict(
+            "the story changed while you were working on it; reload it and try again",
+        ))
+    }
+}
+
+/// Judges the story as it now stands and stores the verdict with it. An approved story
+/// never keeps a blocking claim or a policy breach: it goes back to review, so it leaves
+/// every feed and shows up in the moderators' queue instead of waiting unseen.
+fn settle(conn: &mut DbConn, story: &mut Story, actor: Option<&str>) -> AppResult<()> {
+    let now = ids::now();
+    let policy = accounts::service::policy_of(conn, &story.org_id)?;
+    let story_claims = claims::service::of_story(conn, &story.id)?;
+    let verdict = gate::verdict(
+        &story_claims,
+        gate::violations(&policy, &story.texts()),
+        now,
+    );
+    if story.status() == StoryStatus::Approved && !verdict.content_clear {
+        story.status = StoryStatus::InReview.as_str().into();
+        story.submitted_at = Some(now);
+        story.review_notified_at = None;
+        audit::record(
+            conn,
+            audit::Entry {
+                org_id: &story.org_id,
+                actor_id: actor,
+                action: "story.sent_back_to_review",
+                object_type: "story",
+                object_id: &story.id,
+                detail: serde_json::json!({
+                    "blocking_claims": verdict.blocking,
+                    "policy_violations": verdict.policy_violations.len(),
+                }),
+            },
+        )?;
+    }
+    story.publishable = story.status() == StoryStatus::Approved && verdict.content_clear;
+    story.blocking_claims = i32::try_from(verdict.blocking).unwrap_or(i32::MAX);
+    story.verified_until = verdict.verified_until;
+    story.policy_violations =
+        serde_json::to_string(&verdict.policy_violations).map_err(anyhow::Error::from)?;
+    story.gate_checked_at = Some(now);
+    story.search_text = fold(&format!("{}\n{}", story.title, story.body));
+    Ok(())
+}
