@@ -195,7 +195,9 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
         200
     );
 
-    // r1 again: a replay. It fails, and so does r2 from now on.
+    // r1 again: a replay. It fails, and so does r2 from now on, and so do the access
+    // tokens of the session, at once rather than when they expire.
+    let access = second["access_token"].as_str().unwrap().to_string();
     problem(
         app.post(
             "/api/v1/auth/refresh",
@@ -217,6 +219,14 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     )
     .await;
 
+    problem(app.get("/api/v1/me", &access).await, 401).await;
+    problem(
+        app.get("/api/v1/me", first["access_token"].as_str().unwrap())
+            .await,
+        401,
+    )
+    .await;
+
     // A separate sign-in is a separate family and still works.
     let other = app.login(&admin.email).await;
     let res = app
@@ -234,6 +244,9 @@ async fn logout_ends_the_session() {
     let app = spawn_app().await;
     let admin = app.org("acme").await;
     let pair = app.login(&admin.email).await;
+    let other = app.login(&admin.email).await;
+    let access = pair["access_token"].as_str().unwrap();
+    assert_eq!(app.get("/api/v1/me", access).await.status(), 200);
     let res = app
         .post(
             "/api/v1/auth/logout",
@@ -252,6 +265,11 @@ async fn logout_ends_the_session() {
         401,
     )
     .await;
+    // The access token dies with its session; another session of the same user lives on.
+    let body = problem(app.get("/api/v1/me", access).await, 401).await;
+    assert!(body["detail"].as_str().unwrap().contains("session"));
+    let other_access = other["access_token"].as_str().unwrap();
+    assert_eq!(app.get("/api/v1/me", other_access).await.status(), 200);
     // Logging out twice is fine.
     let res = app
         .post(

@@ -1,6 +1,7 @@
 //! `spawn_app()`: the real application on a random port, a fresh database, a real SMTP
 //! server, and an HTTP client; plus shortcuts to set up orgs and users.
 
+pub mod binary;
 pub mod db;
 pub mod smtp;
 pub mod stories;

@@ -58,7 +58,13 @@ pub struct MailCatcher {
 
 impl MailCatcher {
     pub fn start() -> MailCatcher {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+        Self::start_on(0)
+    }
+
+    /// Starts on `port` (0: any free one); a test that stopped "the relay" starts it again
+    /// where the app already points.
+    pub fn start_on(port: u16) -> MailCatcher {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind smtp");
         let port = listener.local_addr().unwrap().port();
         let handler = Collect::default();
         let inbox = handler.inbox.clone();
@@ -116,4 +122,10 @@ pub fn token_from(body: &str) -> String {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()
+}
+
+/// A loopback port with nothing listening on it: an SMTP relay that is down.
+pub fn dead_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
 }
