@@ -11,5 +11,6 @@ mod cli;
 mod errors;
 mod migrations;
 mod moderation;
+mod policy;
 mod service;
 mod stories;
