@@ -11,6 +11,7 @@ mod cli;
 mod errors;
 mod migrations;
 mod moderation;
+mod nul;
 mod policy;
 mod service;
 mod stories;
