@@ -176,17 +176,25 @@ fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
     // Map keys show as `?` in the path; the map itself is the field to name.
     let path = path.trim_end_matches(".?");
     let parent = if path == "." || path == "?" { "" } else { path };
-    // A missing field is reported at its parent; name the field itself.
+    // A missing or a repeated field is reported at its parent; name the field itself.
+    let child = |name: &str| {
+        if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}.{name}")
+        }
+    };
     if let Some(name) = message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.strip_suffix('`'))
     {
-        let field = if parent.is_empty() {
-            name.to_string()
-        } else {
-            format!("{parent}.{name}")
-        };
-        return FieldError::new(field, "is required");
+        return FieldError::new(child(name), "is required");
+    }
+    if let Some(name) = message
+        .strip_prefix("duplicate field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return FieldError::new(child(name), message.clone());
     }
     // An unknown field is what the client sent; the path already ends with its name.
     if let Some(name) = message
@@ -279,6 +287,35 @@ mod tests {
         }
         // An escaped backslash followed by `u0000` is no NUL.
         assert!(parse::<serde_json::Value>(br#"{"a": "\\u0000"}"#).is_ok());
+    }
+
+    #[test]
+    fn a_duplicate_field_is_named() {
+        for body in [
+            r#"{"reason": "x", "reason": "y"}"#,
+            r#"{"reason": null, "reason": "y"}"#,
+        ] {
+            match parse::<Strict>(body.as_bytes()).unwrap_err() {
+                AppError::Validation(e) => {
+                    assert_eq!(e[0].field, "reason", "{body}");
+                    assert_eq!(e[0].message, "duplicate field `reason`");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        match errors(r#"{"email": "a@b.c", "role": "admin", "email": "c@d.e"}"#) {
+            AppError::Validation(e) => assert_eq!(e[0].field, "email"),
+            other => panic!("{other:?}"),
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            inner: Strict,
+        }
+        match parse::<Outer>(br#"{"inner": {"reason": "x", "reason": "y"}}"#).unwrap_err() {
+            AppError::Validation(e) => assert_eq!(e[0].field, "inner.reason"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
