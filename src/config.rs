@@ -8,6 +8,8 @@ use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use crate::http::client_ip::TrustedProxies;
+
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,6 +62,9 @@ pub struct ServerSettings {
     pub public_url: String,
     pub workers: usize,
     pub shutdown_timeout_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (addresses or CIDR blocks).
+    #[serde(default)]
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -278,6 +283,32 @@ mod tests {
         s.auth.token_encryption_key = SecretString::from("c2hvcnQ=");
         let err = s.resolve_secrets().unwrap_err();
         assert!(err.to_string().contains("32 bytes"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_as_a_list_or_a_comma_separated_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(settings("test", dir.path())
+            .server
+            .trusted_proxies
+            .is_empty());
+        let load = |value: config::Value| {
+            config::Config::builder()
+                .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+                .set_override("server.trusted_proxies", value)
+                .unwrap()
+                .build()
+                .unwrap()
+                .try_deserialize::<Settings>()
+        };
+        let from_env = load("10.0.0.1, 10.1.0.0/16".into()).unwrap();
+        let from_file = load(vec!["10.0.0.1", "10.1.0.0/16"].into()).unwrap();
+        assert_eq!(
+            from_env.server.trusted_proxies,
+            from_file.server.trusted_proxies
+        );
+        assert!(!from_env.server.trusted_proxies.is_empty());
+        assert!(load("10.0.0.0/33".into()).is_err());
     }
 
     #[test]

@@ -110,7 +110,8 @@ async fn main() -> anyhow::Result<()> {
             let sent =
                 vouch::jobs::worker::drain(&state, std::time::Duration::from_secs(10)).await?;
             if sent > 0 {
-                println!("{sent} queued job(s) run");
+                // stderr: stdout's last line is the command's answer (e.g. the token).
+                eprintln!("{sent} queued job(s) run");
             }
         }
     }

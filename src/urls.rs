@@ -21,7 +21,9 @@ pub fn parse_public_url(raw: &str, allow_private: bool) -> Result<String, String
     if !allow_private {
         let private = match &host {
             Host::Domain(d) => {
-                let d = d.to_ascii_lowercase();
+                // DNS resolves `localhost.` (the rooted form) like `localhost`, so the rules
+                // apply to the name without its trailing dots.
+                let d = d.trim_end_matches('.').to_ascii_lowercase();
                 d == "localhost"
                     || d.ends_with(".localhost")
                     || d.ends_with(".local")
@@ -81,5 +83,23 @@ mod tests {
             assert!(parse_public_url(bad, false).is_err(), "{bad}");
         }
         assert!(parse_public_url("http://127.0.0.1:9000/x", true).is_ok());
+    }
+
+    #[test]
+    fn trailing_dots_do_not_bypass_host_rules() {
+        for bad in [
+            "http://localhost./",
+            "http://localhost../",
+            "http://LOCALHOST./",
+            "http://LocalHost.:8080/x",
+            "http://foo.localhost./",
+            "http://printer.local./",
+            "http://intranet./",
+            "http://./",
+            "http://127.0.0.1./",
+        ] {
+            assert!(parse_public_url(bad, false).is_err(), "{bad}");
+        }
+        assert!(parse_public_url("https://acme.example./careers", false).is_ok());
     }
 }

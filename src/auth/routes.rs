@@ -45,7 +45,7 @@ pub async fn login_link(
     req: HttpRequest,
     body: ApiJson<LoginLinkRequest>,
 ) -> AppResult<HttpResponse> {
-    let ip = req.peer_addr().map(|a| a.ip());
+    let ip = state.settings.server.trusted_proxies.client_of(&req);
     service::request_login_link(&state, body.0.email, ip).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         message: "if this address has a Vouch account, a sign-in link is on its way".into(),

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{AppError, FieldError};
-use crate::text::{char_slice, find_ignoring_case};
+use crate::text::{char_slice, fold, Folded};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Policy {
@@ -51,14 +51,17 @@ impl Policy {
         serde_json::from_str(raw).unwrap_or_default()
     }
 
-    /// Trims, drops empties and duplicates, and checks sizes; hashtags get their `#`.
+    /// Trims, drops empties and duplicates (as matching sees them), and checks sizes;
+    /// hashtags get their `#`.
     pub fn normalized(self) -> Result<Policy, AppError> {
         let mut errors = Vec::new();
         let clean = |list: Vec<String>, field: &str, errors: &mut Vec<FieldError>| {
             let mut out: Vec<String> = Vec::new();
+            let mut seen: Vec<String> = Vec::new();
             for term in list {
                 let term = term.trim().to_string();
-                if term.is_empty() {
+                let folded = fold(&term);
+                if folded.is_empty() {
                     continue;
                 }
                 if term.chars().count() > 100 {
@@ -68,7 +71,8 @@ impl Policy {
                     ));
                     continue;
                 }
-                if !out.iter().any(|t| t.to_lowercase() == term.to_lowercase()) {
+                if !seen.contains(&folded) {
+                    seen.push(folded);
                     out.push(term);
                 }
             }
@@ -104,12 +108,14 @@ impl Policy {
         }
     }
 
-    /// Forbidden terms found in `text`, with the text as written where each matched.
+    /// Forbidden terms found in `text` as a reader sees it (see [`Folded`]), with the text
+    /// as written where each matched.
     pub fn forbidden_in(&self, field: &str, text: &str) -> Vec<PolicyViolation> {
+        let folded = Folded::new(text);
         self.forbidden
             .iter()
             .filter_map(|term| {
-                let (start, end) = find_ignoring_case(text, term, true)?;
+                let (start, end) = folded.find(term, true)?;
                 Some(PolicyViolation {
                     rule: ViolationRule::Forbidden,
                     field: field.to_string(),
@@ -122,18 +128,19 @@ impl Policy {
             .collect()
     }
 
-    /// Required hashtags absent from a caption (compared case-insensitively, whole tags).
+    /// Required hashtags absent from a caption (whole tags, both folded as the forbidden
+    /// terms are).
     pub fn missing_hashtags(&self, field: &str, caption: &str) -> Vec<PolicyViolation> {
-        let tags: Vec<String> = caption
+        let caption = fold(caption);
+        let tags: Vec<&str> = caption
             .split(|c: char| {
                 c.is_whitespace() || matches!(c, ',' | '.' | '!' | '?' | ';' | ':' | ')' | '(')
             })
             .filter(|w| w.starts_with('#'))
-            .map(str::to_lowercase)
             .collect();
         self.required_hashtags
             .iter()
-            .filter(|tag| !tags.contains(&tag.to_lowercase()))
+            .filter(|tag| !tags.contains(&fold(tag).as_str()))
             .map(|tag| PolicyViolation {
                 rule: ViolationRule::MissingHashtag,
                 field: field.to_string(),
@@ -164,10 +171,38 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].matched.as_deref(), Some("GUARANTEED"));
         assert_eq!((v[0].start, v[0].end), (Some(6), Some(16)));
-        assert!(policy()
-            .forbidden_in("body", "We are number  one")
-            .is_empty());
         assert_eq!(policy().forbidden_in("body", "Élue number one!").len(), 1);
+    }
+
+    #[test]
+    fn forbidden_terms_are_matched_as_a_reader_sees_them() {
+        for (text, matched) in [
+            ("We are number  one", "number  one"),
+            ("We are number\u{a0}one", "number\u{a0}one"),
+            ("Bonus guar\u{200b}anteed", "guar\u{200b}anteed"),
+            ("Bonus guar\u{200c}anteed", "guar\u{200c}anteed"),
+            ("Bonus guar\u{200d}anteed", "guar\u{200d}anteed"),
+            ("Bonus guar\u{2060}anteed", "guar\u{2060}anteed"),
+            ("Bonus guar\u{feff}anteed", "guar\u{feff}anteed"),
+            ("Bonus guar\u{ad}anteed", "guar\u{ad}anteed"),
+            ("Bonus ｇｕａｒａｎｔｅｅｄ", "ｇｕａｒａｎｔｅｅｄ"),
+            ("Bonus ＧＵＡＲＡＮＴＥＥＤ", "ＧＵＡＲＡＮＴＥＥＤ"),
+        ] {
+            let v = policy().forbidden_in("body", text);
+            assert_eq!(v.len(), 1, "{text:?}");
+            assert_eq!(v[0].matched.as_deref(), Some(matched), "{text:?}");
+            let (start, end) = (v[0].start.unwrap(), v[0].end.unwrap());
+            assert_eq!(char_slice(text, start, end), matched);
+        }
+        // A term written with the same tricks still matches plain text.
+        let tricky = Policy {
+            forbidden: vec!["ｎｕｍｂｅｒ\u{a0}\u{200b}one".into()],
+            ..Policy::default()
+        };
+        assert_eq!(tricky.forbidden_in("body", "We are Number One").len(), 1);
+        assert!(policy()
+            .forbidden_in("body", "un\u{200b}guaranteed")
+            .is_empty());
     }
 
     #[test]
@@ -181,12 +216,24 @@ mod tests {
                 .len(),
             1
         );
+        assert!(policy()
+            .missing_hashtags("c", "Great day ＃ＬｉｆｅＡｔＡｃｍｅ!")
+            .is_empty());
+        assert!(policy()
+            .missing_hashtags("c", "Great day #Life\u{ad}AtAcme\u{a0}!")
+            .is_empty());
     }
 
     #[test]
     fn normalising_adds_hash_and_drops_duplicates() {
         let p = Policy {
-            forbidden: vec![" best ".into(), "BEST".into(), "".into()],
+            forbidden: vec![
+                " best ".into(),
+                "BEST".into(),
+                "ｂｅｓｔ".into(),
+                "".into(),
+                "\u{200b}".into(),
+            ],
             required_hashtags: vec!["LifeAtAcme".into()],
             separate_verifier: false,
         }

@@ -1,5 +1,6 @@
 //! `ApiJson<T>`: the JSON body extractor every handler uses. Unlike actix's own it names the
-//! field that failed (via `serde_path_to_error`) and answers problem+json, never a 500.
+//! field that failed (via `serde_path_to_error`) and answers problem+json, never a 500. It
+//! also refuses text neither database can agree on (NUL), whatever the handler.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -96,6 +97,7 @@ fn is_json(req: &HttpRequest) -> bool {
 
 /// Deserialises `bytes`, turning serde's message into a problem that names the field.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    reject_nul(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize(&mut de) {
         Ok(value) => {
@@ -116,6 +118,54 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     }
 }
 
+pub const NUL_MESSAGE: &str = "must not contain the NUL character (U+0000)";
+
+/// PostgreSQL refuses NUL in text while SQLite stores it, so a string or key holding one is
+/// refused here, before any handler, and both databases give the same answer.
+fn reject_nul(bytes: &[u8]) -> Result<(), AppError> {
+    // JSON can only carry NUL as the escape `\u0000`; a body without it needs no second look.
+    if !bytes.windows(6).any(|w| w == br"\u0000") {
+        return Ok(());
+    }
+    // Broken JSON is left to the typed parse, which says what is wrong with it.
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(());
+    };
+    match nul_at(&value) {
+        Some(path) if path.is_empty() => Err(AppError::validation("body", NUL_MESSAGE)),
+        Some(path) => Err(AppError::validation(path, NUL_MESSAGE)),
+        None => Ok(()),
+    }
+}
+
+/// The path (`title`, `captions.x`, `topics.0`) of the first string or key holding NUL;
+/// empty when it is `value` itself.
+fn nul_at(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let under = |name: &str, rest: String| {
+        if rest.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}.{rest}")
+        }
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => Some(String::new()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_at(item).map(|rest| under(&i.to_string(), rest))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                // Named as JSON writes it: a client cannot read a raw NUL.
+                return Some(key.replace('\0', "\\u0000"));
+            }
+            nul_at(item).map(|rest| under(key, rest))
+        }),
+        _ => None,
+    }
+}
+
 fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
     // serde's message ends with " at line 1 column 9", which means nothing to a client.
     let full = err.to_string();
@@ -126,17 +176,25 @@ fn field_error(path: &str, err: &serde_json::Error) -> FieldError {
     // Map keys show as `?` in the path; the map itself is the field to name.
     let path = path.trim_end_matches(".?");
     let parent = if path == "." || path == "?" { "" } else { path };
-    // A missing field is reported at its parent; name the field itself.
+    // A missing or a repeated field is reported at its parent; name the field itself.
+    let child = |name: &str| {
+        if parent.is_empty() {
+            name.to_string()
+        } else {
+            format!("{parent}.{name}")
+        }
+    };
     if let Some(name) = message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.strip_suffix('`'))
     {
-        let field = if parent.is_empty() {
-            name.to_string()
-        } else {
-            format!("{parent}.{name}")
-        };
-        return FieldError::new(field, "is required");
+        return FieldError::new(child(name), "is required");
+    }
+    if let Some(name) = message
+        .strip_prefix("duplicate field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return FieldError::new(child(name), message.clone());
     }
     // An unknown field is what the client sent; the path already ends with its name.
     if let Some(name) = message
@@ -197,6 +255,65 @@ mod tests {
         }
         match parse::<Strict>(br#"{"reasn": "typo"}"#).unwrap_err() {
             AppError::Validation(e) => assert_eq!(e[0].field, "reasn"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn nul_field(body: &str) -> String {
+        match parse::<serde_json::Value>(body.as_bytes()).unwrap_err() {
+            AppError::Validation(e) => {
+                assert_eq!(e[0].message, NUL_MESSAGE);
+                e[0].field.clone()
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_nul_anywhere_is_refused_naming_its_field() {
+        assert_eq!(nul_field(r#"{"title": "a\u0000b"}"#), "title");
+        assert_eq!(nul_field(r#"{"captions": {"x": "\u0000"}}"#), "captions.x");
+        assert_eq!(nul_field(r#"{"topics": ["ok", "b\u0000"]}"#), "topics.1");
+        assert_eq!(nul_field(r#"{"a": [{"b": ["\u0000"]}]}"#), "a.0.b.0");
+        assert_eq!(
+            nul_field(r#"{"captions": {"x\u0000": "hi"}}"#),
+            "captions.x\\u0000"
+        );
+        assert_eq!(nul_field(r#""\u0000""#), "body");
+        // The typed parse never runs: a NUL is refused even where the field is valid.
+        match errors(r#"{"email": "a\u0000@b.c", "role": "admin"}"#) {
+            AppError::Validation(e) => assert_eq!(e[0].field, "email"),
+            other => panic!("{other:?}"),
+        }
+        // An escaped backslash followed by `u0000` is no NUL.
+        assert!(parse::<serde_json::Value>(br#"{"a": "\\u0000"}"#).is_ok());
+    }
+
+    #[test]
+    fn a_duplicate_field_is_named() {
+        for body in [
+            r#"{"reason": "x", "reason": "y"}"#,
+            r#"{"reason": null, "reason": "y"}"#,
+        ] {
+            match parse::<Strict>(body.as_bytes()).unwrap_err() {
+                AppError::Validation(e) => {
+                    assert_eq!(e[0].field, "reason", "{body}");
+                    assert_eq!(e[0].message, "duplicate field `reason`");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        match errors(r#"{"email": "a@b.c", "role": "admin", "email": "c@d.e"}"#) {
+            AppError::Validation(e) => assert_eq!(e[0].field, "email"),
+            other => panic!("{other:?}"),
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Outer {
+            inner: Strict,
+        }
+        match parse::<Outer>(br#"{"inner": {"reason": "x", "reason": "y"}}"#).unwrap_err() {
+            AppError::Validation(e) => assert_eq!(e[0].field, "inner.reason"),
             other => panic!("{other:?}"),
         }
     }

@@ -1,15 +1,17 @@
-//! Cross-cutting response rules: every response carries its request id, and every error
-//! response is problem+json, including those actix makes itself (404, 405, 413 …).
+//! Cross-cutting rules: every response carries its request id, every error response is
+//! problem+json, including those actix makes itself (404, 405, 413 …), and no query
+//! parameter carries a NUL.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlerResponse, Next};
-use actix_web::{error, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{error, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use tracing_actix_web::RequestId;
 
 use crate::error::{problem_response, AppError, PROBLEM_JSON};
+use crate::http::json::NUL_MESSAGE;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -25,6 +27,25 @@ pub async fn request_id_header(
         res.headers_mut().insert(REQUEST_ID, value);
     }
     Ok(res)
+}
+
+/// PostgreSQL refuses NUL in text while SQLite would match on it, so a query parameter
+/// (name or decoded value) holding one is refused, naming it, before any route sees it.
+pub async fn reject_nul_in_query(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    // The same decoding as `web::Query` (serde_urlencoded): percent-escapes and `+`.
+    let offender = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+        .map(|(name, _)| name.replace('\0', "\\u0000"));
+    if let Some(name) = offender {
+        let response = AppError::validation(name, NUL_MESSAGE).error_response();
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// Rewrites an error response that is not problem+json yet into one.

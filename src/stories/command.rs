@@ -14,7 +14,7 @@ use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::preconditions::IfMatch;
 use crate::ids;
-use crate::text::fold;
+use crate::text::search_key;
 
 /// Runs `rule` on the story `id` of `org_id` under its lock and stores the result.
 /// `rule` gets the story as committed and returns it as it should be; it may change the
@@ -148,6 +148,6 @@ fn settle(conn: &mut DbConn, story: &mut Story, actor: Option<&str>) -> AppResul
     story.policy_violations =
         serde_json::to_string(&verdict.policy_violations).map_err(anyhow::Error::from)?;
     story.gate_checked_at = Some(now);
-    story.search_text = fold(&format!("{}\n{}", story.title, story.body));
+    story.search_text = search_key(&format!("{}\n{}", story.title, story.body));
     Ok(())
 }

@@ -45,7 +45,7 @@ pub struct Story {
     /// JSON list of `PolicyViolation`.
     pub policy_violations: String,
     pub gate_checked_at: Option<NaiveDateTime>,
-    /// Title and body folded for search (see `text::fold`).
+    /// Title and body folded for search (see `text::search_key`).
     pub search_text: String,
     pub last_editor_id: Option<String>,
 }

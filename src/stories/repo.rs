@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::model::Story;
 use crate::db::schema::{stories, story_topics};
 use crate::db::DbConn;
-use crate::text::fold;
+use crate::text::search_key;
 
 pub fn insert(conn: &mut DbConn, story: &Story) -> QueryResult<()> {
     diesel::insert_into(stories::table)
@@ -160,7 +160,7 @@ pub fn list(
     }
     if let Some(search) = &filter.search {
         // Both sides are folded by the app: the databases' own LOWER() disagree on accents.
-        let pattern = format!("%{}%", escape_like(&fold(search)));
+        let pattern = format!("%{}%", escape_like(&search_key(search)));
         query = query.filter(
             diesel::dsl::sql::<diesel::sql_types::Bool>("search_text LIKE ")
                 .bind::<diesel::sql_types::Text, _>(pattern)

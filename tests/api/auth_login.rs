@@ -1,8 +1,9 @@
 //! The passwordless flow end to end, through a real SMTP server.
 
-use crate::helpers::{problem, spawn_app, spawn_app_with, token_from};
+use crate::helpers::{problem, spawn_app, spawn_app_with, token_from, TestApp};
 use serde_json::{json, Value};
 use vouch::accounts::Role;
+use vouch::http::client_ip::TrustedProxies;
 
 #[tokio::test]
 async fn a_mailed_link_signs_in_once() {
@@ -168,6 +169,43 @@ async fn login_links_are_rate_limited_per_ip() {
         )
         .await;
     problem(res, 429).await;
+}
+
+/// A link request for a fresh address, as forwarded for `client`.
+async fn link_request_for(app: &TestApp, i: usize, client: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/login-link"))
+        .header("x-forwarded-for", format!("198.51.100.99, {client}"))
+        .json(&json!({ "email": format!("xff{i}@x.test") }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_ip_limit() {
+    let app = spawn_app_with(|s| {
+        s.auth.login_links_per_ip_per_hour = 1;
+        s.server.trusted_proxies = TrustedProxies::parse(&["127.0.0.1"]).unwrap();
+    })
+    .await;
+    assert_eq!(link_request_for(&app, 0, "203.0.113.1").await.status(), 202);
+    problem(link_request_for(&app, 1, "203.0.113.1").await, 429).await;
+    assert_eq!(link_request_for(&app, 2, "203.0.113.2").await.status(), 202);
+    // One IPv6 client: its whole /64 counts as one.
+    assert_eq!(
+        link_request_for(&app, 3, "2001:db8:0:1::1").await.status(),
+        202
+    );
+    problem(link_request_for(&app, 4, "2001:db8:0:1::2").await, 429).await;
+}
+
+#[tokio::test]
+async fn forwarded_for_from_an_untrusted_peer_is_ignored() {
+    let app = spawn_app_with(|s| s.auth.login_links_per_ip_per_hour = 1).await;
+    assert_eq!(link_request_for(&app, 0, "203.0.113.1").await.status(), 202);
+    // The header is the client's own word: both requests count against the TCP peer.
+    problem(link_request_for(&app, 1, "203.0.113.2").await, 429).await;
 }
 
 #[tokio::test]

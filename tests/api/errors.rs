@@ -167,3 +167,47 @@ async fn an_optional_body_may_be_empty_but_not_broken() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn a_duplicated_field_is_named() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let send = |path: &str, body: &'static str| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(&admin.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let res = send(
+        "/api/v1/stories",
+        r#"{"title": "a", "title": "b", "body": "Hello."}"#,
+    )
+    .await
+    .unwrap();
+    let body = problem(res, 422).await;
+    assert_eq!(fields(&body), ["title"]);
+    assert_eq!(body["errors"][0]["message"], "duplicate field `title`");
+
+    let story: serde_json::Value = app
+        .post(
+            "/api/v1/stories",
+            Some(&admin.token),
+            &json!({ "title": "a", "body": "Hello." }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = story["id"].as_str().unwrap();
+    let res = app.story_act(&admin.token, id, "submit", json!({})).await;
+    assert_eq!(res.status(), 200);
+    let res = send(
+        &format!("/api/v1/stories/{id}/reject"),
+        r#"{"reason": "x", "reason": "y"}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(fields(&problem(res, 422).await), ["reason"]);
+}

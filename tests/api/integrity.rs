@@ -230,7 +230,7 @@ async fn search_folds_case_and_accents_alike_on_both_databases() {
     ] {
         assert_eq!(
             app.feed_ids(&admin.token, &format!("?q={q}")).await,
-            [id.clone()],
+            std::slice::from_ref(&id),
             "q={q}"
         );
         let list: Value = app

@@ -13,6 +13,8 @@ mod errors;
 mod integrity;
 mod migrations;
 mod moderation;
+mod nul;
 mod outbox;
+mod policy;
 mod service;
 mod stories;

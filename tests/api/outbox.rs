@@ -7,9 +7,9 @@ use serde_json::{json, Value};
 use vouch::accounts::Role;
 
 use crate::helpers::binary::Served;
-use crate::helpers::smtp::dead_port;
+use crate::helpers::smtp::DeadRelay;
 use crate::helpers::stories::FEELING;
-use crate::helpers::{problem, spawn_app_with, MailCatcher, Member, TestApp};
+use crate::helpers::{problem, spawn_app_with, Member, TestApp};
 
 async fn jobs(app: &TestApp, admin: &Member, status: &str) -> Vec<Value> {
     let page: Value = app
@@ -22,7 +22,6 @@ async fn jobs(app: &TestApp, admin: &Member, status: &str) -> Vec<Value> {
 }
 
 /// Polls `probe` until it holds, for up to 15 s.
-#[allow(dead_code)]
 async fn eventually<F, Fut>(what: &str, mut probe: F)
 where
     F: FnMut() -> Fut,
@@ -37,8 +36,9 @@ where
 
 #[tokio::test]
 async fn a_decision_mail_waits_out_an_smtp_outage() {
-    let relay = dead_port();
-    let app = spawn_app_with(move |s| s.mail.smtp.port = relay).await;
+    let relay = DeadRelay::start();
+    let port = relay.port;
+    let app = spawn_app_with(move |s| s.mail.smtp.port = port).await;
     let admin = app.org("acme").await;
     let amara = app.member(&admin, "amara", Role::Ambassador).await;
     let story = app
@@ -76,7 +76,7 @@ async fn a_decision_mail_waits_out_an_smtp_outage() {
     assert_eq!(app.mail.count_for(&amara.email), 0);
 
     // The relay comes back where it was: the mail arrives, once.
-    let relay_back = MailCatcher::start_on(relay);
+    let relay_back = relay.revive();
     let mail = relay_back.wait_for(&amara.email, 1).await;
     assert!(mail.subject.contains("rejected"), "{}", mail.subject);
     assert!(mail.body.contains("say more about the team"));
@@ -90,9 +90,10 @@ async fn a_decision_mail_waits_out_an_smtp_outage() {
 
 #[tokio::test]
 async fn jobs_out_of_attempts_stay_visible_and_an_admin_can_retry_them() {
-    let relay = dead_port();
+    let relay = DeadRelay::start();
+    let port = relay.port;
     let app = spawn_app_with(move |s| {
-        s.mail.smtp.port = relay;
+        s.mail.smtp.port = port;
         s.worker.max_attempts = 2;
     })
     .await;
@@ -116,7 +117,11 @@ async fn jobs_out_of_attempts_stay_visible_and_an_admin_can_retry_them() {
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["kind"], "mail.send");
     assert_eq!(failed[0]["attempts"], 2);
-    assert!(failed[0]["last_error"].as_str().unwrap().contains("SMTP"));
+    assert!(
+        failed[0]["last_error"].as_str().unwrap().contains("SMTP"),
+        "{}",
+        failed[0]
+    );
     assert!(
         failed[0].get("payload").is_none(),
         "a mail's body stays private"
@@ -129,7 +134,7 @@ async fn jobs_out_of_attempts_stay_visible_and_an_admin_can_retry_them() {
     problem(app.post(&path, Some(&other.token), &json!({})).await, 404).await;
     assert!(jobs(&app, &other, "failed").await.is_empty());
 
-    let relay_back = MailCatcher::start_on(relay);
+    let relay_back = relay.revive();
     let res = app.post(&path, Some(&admin.token), &json!({})).await;
     assert_eq!(res.status(), 200);
     let retried: Value = res.json().await.unwrap();
@@ -163,14 +168,14 @@ async fn a_killed_server_loses_no_queued_mail() {
     for name in ["amara", "lucas", "ines"] {
         people.push(app.member(&admin, name, Role::Ambassador).await.email);
     }
-    let relay = dead_port();
+    let relay = DeadRelay::start();
     let data = tempfile::tempdir().unwrap();
     let env = vec![
         ("VOUCH__DATABASE__URL", app.db.url().to_string()),
         ("VOUCH__DATA_DIR", data.path().display().to_string()),
         ("VOUCH__MAIL__TRANSPORT", "smtp".to_string()),
         ("VOUCH__MAIL__SMTP__HOST", "127.0.0.1".to_string()),
-        ("VOUCH__MAIL__SMTP__PORT", relay.to_string()),
+        ("VOUCH__MAIL__SMTP__PORT", relay.port.to_string()),
         ("VOUCH__MAIL__SMTP__SECURITY", "none".to_string()),
     ];
     let server = Served::start(&env).await;
@@ -197,7 +202,7 @@ async fn a_killed_server_loses_no_queued_mail() {
     .await;
     server.kill_hard();
 
-    let relay_back = MailCatcher::start_on(relay);
+    let relay_back = relay.revive();
     let _restarted = Served::start(&env).await;
     for email in &people {
         let mail = relay_back.wait_for(email, 1).await;

@@ -124,8 +124,43 @@ pub fn token_from(body: &str) -> String {
         .collect()
 }
 
-/// A loopback port with nothing listening on it: an SMTP relay that is down.
-pub fn dead_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
+/// An SMTP relay that is down: its port is held (so no other test's server takes it) and
+/// every connection is dropped at once. `revive` starts a real server on the same port.
+pub struct DeadRelay {
+    pub port: u16,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl DeadRelay {
+    pub fn start() -> DeadRelay {
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        let thread = std::thread::spawn(move || {
+            while !stopping.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((conn, _)) => drop(conn),
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        DeadRelay {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// The relay comes back where it was.
+    pub fn revive(mut self) -> MailCatcher {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            thread.join().unwrap();
+        }
+        MailCatcher::start_on(self.port)
+    }
 }
