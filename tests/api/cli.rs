@@ -20,6 +20,10 @@ fn vouch(db_url: &str, data: &std::path::Path, args: &[&str]) -> Output {
         .expect("run vouch")
 }
 
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
@@ -111,7 +115,7 @@ async fn create_org_then_token_then_invite() {
         ],
     );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role"));
+    assert!(stderr(&out).contains("unknown role"));
     let out = vouch(
         &url,
         data.path(),
@@ -127,7 +131,50 @@ async fn create_org_then_token_then_invite() {
         ],
     );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("exists"));
+    assert!(stderr(&out).contains("exists"));
+}
+
+#[tokio::test]
+async fn a_refused_command_names_the_field_and_rule_without_a_backtrace() {
+    let app = spawn_app().await;
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args([
+            "admin",
+            "create-org",
+            "--name",
+            "X",
+            "--slug",
+            "m",
+            "--admin-email",
+            "a@b.c",
+        ])
+        .arg("--config-dir")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config"))
+        .env("VOUCH_ENV", "test")
+        .env("VOUCH__DATABASE__URL", app.db.url())
+        .env("VOUCH__DATA_DIR", data.path())
+        .env("VOUCH__MAIL__TRANSPORT", "file")
+        .env("VOUCH__MAIL__DIR", data.path().join("mail"))
+        .env_remove("RUST_LOG")
+        // anyhow captures a backtrace when this is set; the operator must still not see it.
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(
+        matches!(out.status.code(), Some(1) | Some(2)),
+        "{:?}",
+        out.status
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("error: slug: ") && l.contains("2 to 48")),
+        "the field and its rule, as the API names them:\n{err}"
+    );
+    assert!(!err.contains("backtrace"), "{err}");
+    assert!(!err.contains("src/main.rs"), "{err}");
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
 }
 
 #[tokio::test]
