@@ -97,6 +97,7 @@ fn serve(
     shutdown_timeout: u64,
 ) -> anyhow::Result<Server> {
     let metrics = http::metrics::build(state.pool.clone())?;
+    let registry = web::Data::new(metrics.registry.clone());
     // The document never changes while the process runs: built and serialised once.
     let openapi = http::openapi::ApiDoc::openapi();
     let openapi_doc = web::Data::new(OpenApiJson(
@@ -107,6 +108,7 @@ fn serve(
         App::new()
             .app_data(data.clone())
             .app_data(openapi_doc.clone())
+            .app_data(registry.clone())
             .app_data(web::PayloadConfig::new(JSON_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(middleware::query_error))
             .app_data(web::PathConfig::default().error_handler(middleware::path_error))
@@ -116,6 +118,7 @@ fn serve(
             .wrap(TracingLogger::<telemetry::RequestSpan>::new())
             .service(http::health::healthz)
             .service(http::health::readyz)
+            .service(web::resource("/metrics").route(web::get().to(http::metrics::scrape)))
             .service(http::login_page::login_page)
             .service(web::resource("/api/v1/openapi.json").route(web::get().to(openapi_json)))
             .service(Scalar::with_url("/docs", openapi.clone()))

@@ -1,5 +1,11 @@
-//! Structured logs through `tracing`: readable by default, JSON lines when configured.
+//! Structured logs through `tracing`: readable by default, JSON lines when configured. One
+//! access line per request, at INFO unless the server failed.
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::HttpMessage;
+use tracing::field::Empty;
+use tracing_actix_web::RequestId;
 use tracing_subscriber::{fmt, EnvFilter};
 
 use crate::config::{LogFormat, LogSettings};
@@ -17,25 +23,139 @@ pub fn init(settings: &LogSettings) {
 }
 
 /// The root span of every request (with its request id), closed by one access-log line.
+///
+/// Built here rather than with `tracing_actix_web::root_span!`, whose span carries the
+/// error's `Debug` form (`exception.details`: whatever the client sent wrong) on every line
+/// of the request.
 pub struct RequestSpan;
 
 impl tracing_actix_web::RootSpanBuilder for RequestSpan {
-    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
-        tracing_actix_web::root_span!(request)
+    fn on_request_start(request: &ServiceRequest) -> tracing::Span {
+        let route = request.match_pattern().unwrap_or_else(|| "default".into());
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        let client_ip = request
+            .connection_info()
+            .realip_remote_addr()
+            .unwrap_or("")
+            .to_string();
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.route = %route,
+            http.target = %request.uri(),
+            http.client_ip = %client_ip,
+            http.status_code = Empty,
+            request_id = %request_id,
+        )
     }
 
-    fn on_request_end<B: actix_web::body::MessageBody>(
+    /// A client error is the client's business: one INFO line with its status, nothing
+    /// about what was wrong with the request. A server error is ours: ERROR, with the cause.
+    fn on_request_end<B: MessageBody>(
         span: tracing::Span,
-        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
     ) {
-        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span.clone(), outcome);
+        let (status, error) = match outcome {
+            Ok(res) => (res.status(), res.response().error()),
+            Err(e) => (e.as_response_error().status_code(), Some(e)),
+        };
+        span.record("http.status_code", status.as_u16());
         let _inside = span.enter();
-        match outcome {
-            Ok(res) if res.status().is_server_error() => {
-                tracing::error!(status = res.status().as_u16(), "request finished")
+        let status = status.as_u16();
+        match error {
+            Some(e) if status >= 500 => {
+                // `{:#}` walks an anyhow chain: "what failed: why".
+                tracing::error!(status, error = %format_args!("{e:#}"), "request finished")
             }
-            Ok(res) => tracing::info!(status = res.status().as_u16(), "request finished"),
-            Err(e) => tracing::error!(error = %e, "request failed"),
+            None if status >= 500 => tracing::error!(status, "request finished"),
+            _ => tracing::info!(status, "request finished"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use actix_web::{test, web, App};
+    use anyhow::Context;
+    use tracing_actix_web::TracingLogger;
+
+    use super::RequestSpan;
+    use crate::error::AppError;
+
+    /// Where the test subscriber writes its JSON lines.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    async fn logs_of(path: &str) -> Vec<serde_json::Value> {
+        let captured = Captured::default();
+        let sink = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_writer(move || sink.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app = test::init_service(
+            App::new()
+                .wrap(TracingLogger::<RequestSpan>::new())
+                .route(
+                    "/invalid",
+                    web::get().to(|| async {
+                        Err::<String, _>(AppError::validation("email", "`secret-input` is odd"))
+                    }),
+                )
+                .route(
+                    "/broken",
+                    web::get().to(|| async {
+                        let cause = Err::<String, _>(anyhow::anyhow!("disk full"));
+                        Ok::<String, AppError>(cause.context("writing the audit log")?)
+                    }),
+                ),
+        )
+        .await;
+        test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;
+        let bytes = captured.0.lock().unwrap().clone();
+        String::from_utf8(bytes)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    #[actix_web::test]
+    async fn a_client_error_is_one_info_line_without_the_request_data() {
+        let lines = logs_of("/invalid").await;
+        assert_eq!(lines.len(), 1, "{lines:#?}");
+        assert_eq!(lines[0]["level"], "INFO");
+        assert_eq!(lines[0]["status"], 422);
+        assert!(!lines[0].to_string().contains("secret-input"), "{lines:#?}");
+    }
+
+    #[actix_web::test]
+    async fn a_server_error_is_logged_at_error_with_its_cause() {
+        let lines = logs_of("/broken").await;
+        let access = lines
+            .iter()
+            .find(|l| l["message"] == "request finished")
+            .unwrap();
+        assert_eq!(access["level"], "ERROR");
+        assert_eq!(access["status"], 500);
+        assert_eq!(access["error"], "writing the audit log: disk full");
     }
 }

@@ -2,6 +2,7 @@
 
 use std::process::{Command, Output};
 
+use crate::helpers::served::Served;
 use crate::helpers::spawn_app;
 use serde_json::Value;
 
@@ -231,61 +232,11 @@ async fn demo_loads_once() {
 
 #[tokio::test]
 async fn serve_answers_and_stops_cleanly_on_sigterm() {
-    use std::io::{BufRead, BufReader};
     let app = spawn_app().await; // only for its fresh database
     let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args([
-            "serve",
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-        ])
-        .env("VOUCH_ENV", "test")
-        .env("VOUCH__DATABASE__URL", app.db.url())
-        .env("VOUCH__DATA_DIR", data.path())
-        .env("VOUCH__MAIL__TRANSPORT", "file")
-        .env("VOUCH__MAIL__DIR", data.path().join("mail"))
-        .env("VOUCH__SERVER__PORT", "0")
-        .env("VOUCH__LOG__FORMAT", "json")
-        .env("VOUCH__LOG__FILTER", "info")
-        .env_remove("RUST_LOG")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    // The port is chosen by the OS; the start-up log line says which. The reader keeps
-    // draining stderr afterwards, as a log collector would.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Ok(event) = serde_json::from_str::<Value>(&line) {
-                if event["message"] == "vouch is listening" {
-                    let _ = tx.send(event["port"].as_u64().unwrap());
-                }
-            }
-        }
-    });
-    let port =
-        tokio::task::spawn_blocking(move || rx.recv_timeout(std::time::Duration::from_secs(30)))
-            .await
-            .unwrap()
-            .expect("vouch serve logs the port it listens on");
-    let res = app
-        .client
-        .get(format!("http://127.0.0.1:{port}/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let served = Served::start(app.db.url(), data.path(), &[]).await;
+    let res = app.client.get(served.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), 200);
-
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
-        .await
-        .unwrap();
+    let (status, _) = served.stop().await;
     assert!(status.success(), "exit status {status:?}");
 }

@@ -9,6 +9,7 @@ mod auth_tokens;
 mod claims;
 mod cli;
 mod errors;
+mod logs;
 mod migrations;
 mod moderation;
 mod service;

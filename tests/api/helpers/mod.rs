@@ -2,6 +2,7 @@
 //! server, and an HTTP client; plus shortcuts to set up orgs and users.
 
 pub mod db;
+pub mod served;
 pub mod smtp;
 pub mod stories;
 
