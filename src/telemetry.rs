@@ -22,11 +22,54 @@ pub fn init(settings: &LogSettings) {
     };
 }
 
+/// Query parameters whose values are credentials: a sign-in link opened from an old mail
+/// (`/login?token=`), OAuth callbacks (`code`, `state`), clients that put tokens or keys
+/// in the URL. Matched without regard to case.
+const SENSITIVE_PARAMS: [&str; 8] = [
+    "token",
+    "code",
+    "state",
+    "refresh_token",
+    "access_token",
+    "api_key",
+    "key",
+    "password",
+];
+
+/// The request target as logged: the path as sent, and in the query each sensitive
+/// parameter's value replaced by `[redacted]`, the rest left byte for byte.
+fn redacted_target(uri: &actix_web::http::Uri) -> String {
+    let path = uri.path();
+    let Some(query) = uri.query() else {
+        return path.to_string();
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| {
+            let raw_name = pair.split('=').next().unwrap_or("");
+            // Decoded, so `%74oken=` or `TOKEN=` is caught as well.
+            let name: String = url::form_urlencoded::parse(raw_name.as_bytes())
+                .map(|(name, _)| name.into_owned())
+                .next()
+                .unwrap_or_default();
+            if SENSITIVE_PARAMS
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&name))
+            {
+                format!("{raw_name}=[redacted]")
+            } else {
+                pair.to_string()
+            }
+        })
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
+}
+
 /// The root span of every request (with its request id), closed by one access-log line.
 ///
-/// Built here rather than with `tracing_actix_web::root_span!`, whose span carries the
-/// error's `Debug` form (`exception.details`: whatever the client sent wrong) on every line
-/// of the request.
+/// Built here rather than with `tracing_actix_web::root_span!`, whose span logs the target
+/// with its query string as sent (tokens included) and carries the error's `Debug` form
+/// (`exception.details`: whatever the client sent wrong) on every line of the request.
 pub struct RequestSpan;
 
 impl tracing_actix_web::RootSpanBuilder for RequestSpan {
@@ -46,7 +89,7 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
             "HTTP request",
             http.method = %request.method(),
             http.route = %route,
-            http.target = %request.uri(),
+            http.target = %redacted_target(request.uri()),
             http.client_ip = %client_ip,
             http.status_code = Empty,
             request_id = %request_id,
@@ -81,7 +124,8 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
 mod tests {
     use std::sync::{Arc, Mutex};
 
-    use actix_web::{test, web, App};
+    use actix_web::test::{call_service, init_service, TestRequest};
+    use actix_web::{web, App};
     use anyhow::Context;
     use tracing_actix_web::TracingLogger;
 
@@ -111,7 +155,7 @@ mod tests {
             .with_writer(move || sink.clone())
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
-        let app = test::init_service(
+        let app = init_service(
             App::new()
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .route(
@@ -129,13 +173,39 @@ mod tests {
                 ),
         )
         .await;
-        test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;
+        call_service(&app, TestRequest::get().uri(path).to_request()).await;
         let bytes = captured.0.lock().unwrap().clone();
         String::from_utf8(bytes)
             .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn sensitive_query_values_are_redacted() {
+        let cases = [
+            ("/login", "/login"),
+            ("/login?token=abc", "/login?token=[redacted]"),
+            (
+                "/cb?code=c1&state=s1&next=%2Fhome",
+                "/cb?code=[redacted]&state=[redacted]&next=%2Fhome",
+            ),
+            (
+                "/x?Access_Token=a&%74oken=b&api_key=c&key=d&password=e&refresh_token=f",
+                "/x?Access_Token=[redacted]&%74oken=[redacted]&api_key=[redacted]\
+                 &key=[redacted]&password=[redacted]&refresh_token=[redacted]",
+            ),
+            (
+                "/x?token&token=&tokens=1&monkey=2",
+                "/x?token=[redacted]&token=[redacted]&tokens=1&monkey=2",
+            ),
+            ("/x?a=1&&b=token%3Dx", "/x?a=1&&b=token%3Dx"),
+        ];
+        for (raw, logged) in cases {
+            let uri: actix_web::http::Uri = raw.parse().unwrap();
+            assert_eq!(super::redacted_target(&uri), logged, "{raw}");
+        }
     }
 
     #[actix_web::test]

@@ -105,4 +105,8 @@ async fn the_login_page_waits_for_a_click() {
         html.contains("addEventListener(\"click\""),
         "the token is spent only on a click"
     );
+    assert!(
+        html.contains("location.hash"),
+        "the token is read from the fragment of the link"
+    );
 }

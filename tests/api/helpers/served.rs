@@ -2,16 +2,17 @@
 //! `info`) kept line by line: for tests that read what an operator's log pipeline reads.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 pub struct Served {
     pub address: String,
+    pub mail_dir: PathBuf,
     /// Taken by `stop`; a test that panics before leaves it to `Drop`.
     child: Option<Child>,
     output: Arc<Mutex<Vec<String>>>,
@@ -22,6 +23,7 @@ impl Served {
     /// Starts `vouch serve` on the database at `db_url`, on a port the OS picks, with mail
     /// written as files under `data`; `env` adds or overrides variables.
     pub async fn start(db_url: &str, data: &Path, env: &[(&str, &str)]) -> Served {
+        let mail_dir = data.join("mail");
         let mut command = Command::new(env!("CARGO_BIN_EXE_vouch"));
         command
             .args([
@@ -33,7 +35,7 @@ impl Served {
             .env("VOUCH__DATABASE__URL", db_url)
             .env("VOUCH__DATA_DIR", data)
             .env("VOUCH__MAIL__TRANSPORT", "file")
-            .env("VOUCH__MAIL__DIR", data.join("mail"))
+            .env("VOUCH__MAIL__DIR", &mail_dir)
             .env("VOUCH__SERVER__PORT", "0")
             .env("VOUCH__SERVER__WORKERS", "1")
             .env("VOUCH__LOG__FORMAT", "json")
@@ -61,6 +63,7 @@ impl Served {
             .unwrap_or_else(|_| panic!("vouch serve logs the port it listens on: {output:?}"));
         Served {
             address: format!("http://127.0.0.1:{port}"),
+            mail_dir,
             child: Some(child),
             output,
             readers,
@@ -69,6 +72,24 @@ impl Served {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// The decoded body of the `n`-th mail (1-based) the server wrote, waiting up to 10 s.
+    pub async fn wait_for_mail(&self, n: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
+                .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+            if let Some(file) = files.get(n - 1) {
+                let raw = std::fs::read(file).unwrap();
+                // As a mail client reads it: quoted-printable undone.
+                return mailparse::parse_mail(&raw).unwrap().get_body().unwrap();
+            }
+            assert!(Instant::now() < deadline, "no mail #{n} within 10 s");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// SIGTERM, then everything the process wrote on stdout and stderr once it has exited.
