@@ -21,6 +21,16 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub security: SecuritySettings,
     pub moderation: ModerationSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// Who may read `/metrics`: it names every route and the pool's load, not for the public.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetricsSettings {
+    /// A listener of its own (`127.0.0.1:9100`), off the API's; empty: the API's listener.
+    pub bind: String,
+    /// The bearer token a scraper must send; empty: none asked.
+    pub token: SecretString,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, request ids and the OpenAPI document.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{problem, spawn_app, spawn_app_with};
 use serde_json::Value;
 
 #[tokio::test]
@@ -109,4 +109,47 @@ async fn the_login_page_waits_for_a_click() {
         html.contains("location.hash"),
         "the token is read from the fragment of the link"
     );
+}
+
+#[tokio::test]
+async fn metrics_ask_for_the_configured_token() {
+    let app = spawn_app_with(|s| s.metrics.token = "scrape-7f3c9a1e".to_string().into()).await;
+    let res = app.client.get(app.url("/metrics")).send().await.unwrap();
+    let body = problem(res, 401).await;
+    assert_eq!(body["type"], "urn:vouch:problem:unauthorized");
+    let res = app.get("/metrics", "not-the-token").await;
+    problem(res, 403).await;
+    let res = app.get("/metrics", "scrape-7f3c9a1e").await;
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("vouch_db_pool_max_connections"));
+}
+
+#[tokio::test]
+async fn metrics_can_have_a_listener_of_their_own() {
+    let app = spawn_app_with(|s| s.metrics.bind = "127.0.0.1:0".into()).await;
+    let res = app.client.get(app.url("/metrics")).send().await.unwrap();
+    problem(res, 404).await;
+    let own = app.metrics_address.clone().expect("a metrics listener");
+    assert_ne!(own, app.address);
+    app.client.get(app.url("/healthz")).send().await.unwrap();
+    let res = app
+        .client
+        .get(format!("{own}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    assert!(text.contains("endpoint=\"/healthz\""), "{text}");
+    let res = app
+        .client
+        .get(format!("{own}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 404).await;
 }
