@@ -31,7 +31,6 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
-use utoipa_scalar::{Scalar, Servable};
 
 use crate::config::Settings;
 use crate::http::json::JSON_LIMIT;
@@ -155,7 +154,7 @@ fn serve(
             })
             .service(http::login_page::login_page)
             .service(web::resource("/api/v1/openapi.json").route(web::get().to(openapi_json)))
-            .service(Scalar::with_url("/docs", openapi.clone()))
+            .configure(http::docs::configure)
             .service(
                 web::scope("/api/v1")
                     .configure(auth::routes::configure)

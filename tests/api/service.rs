@@ -83,9 +83,48 @@ async fn openapi_document_lists_the_api() {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     // Any change to the API shows up in review as a change to this snapshot.
     insta::assert_json_snapshot!("openapi", doc);
-    let docs = app.client.get(app.url("/docs")).send().await.unwrap();
-    assert_eq!(docs.status(), 200);
-    assert!(docs.text().await.unwrap().contains("<html"));
+}
+
+#[tokio::test]
+async fn the_docs_viewer_needs_nothing_from_the_internet() {
+    let app = spawn_app().await;
+    let browser = reqwest::Client::builder().no_proxy().build().unwrap();
+    let res = browser.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let page = res.url().clone();
+    assert_eq!(page.path(), "/docs/");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<html"), "{html}");
+
+    let refs =
+        regex::Regex::new(r#"<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']"#)
+            .unwrap();
+    let assets: Vec<&str> = refs
+        .captures_iter(&html)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert!(assets.len() >= 3, "scripts and styles: {assets:?}");
+    for asset in assets {
+        assert!(
+            !asset.starts_with("http:") && !asset.starts_with("https:") && !asset.starts_with("//"),
+            "{asset} is loaded from another host"
+        );
+        let url = page.join(asset).unwrap();
+        assert_eq!(url.origin(), page.origin(), "{asset}");
+        let res = browser.get(url.clone()).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{url}");
+    }
+    // The viewer shows our document, and does not send it to swagger.io's validator.
+    let init = browser
+        .get(page.join("swagger-initializer.js").unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("\"/api/v1/openapi.json\""), "{init}");
+    assert!(init.contains("\"validatorUrl\": \"none\""), "{init}");
 }
 
 #[tokio::test]
