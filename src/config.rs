@@ -25,6 +25,7 @@ pub struct Settings {
     pub moderation: ModerationSettings,
     pub worker: WorkerSettings,
     pub claims: ClaimSettings,
+    pub metrics: MetricsSettings,
 }
 
 /// The job workers (`jobs::worker`): inside `vouch serve` when enabled, alone in `vouch worker`.
@@ -47,6 +48,15 @@ pub struct WorkerSettings {
 pub struct ClaimSettings {
     /// Free-text checks (`POST /authenticity/check`) allowed per user per minute.
     pub checks_per_minute: u32,
+}
+
+/// Who may read `/metrics`: it names every route and the pool's load, not for the public.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetricsSettings {
+    /// A listener of its own (`127.0.0.1:9100`), off the API's; empty: the API's listener.
+    pub bind: String,
+    /// The bearer token a scraper must send; empty: none asked.
+    pub token: SecretString,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -174,12 +184,14 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Production unless explicitly `development` or `test`: a staging box, a typo or a new
+    /// stage name fails closed (secrets required) instead of generating throwaway keys.
     pub fn is_production(&self) -> bool {
-        self.env == "production"
+        !matches!(self.env.as_str(), "development" | "test")
     }
 
     /// Fills empty secrets: generated once and kept in `data_dir` in development and test,
-    /// a start-up error in production.
+    /// a start-up error in every other environment.
     pub fn resolve_secrets(&mut self) -> anyhow::Result<()> {
         let production = self.is_production();
         let data_dir = self.data_dir.clone();
@@ -192,7 +204,9 @@ impl Settings {
             }
             if production {
                 anyhow::bail!(
-                    "auth.{name} is not set: in production set VOUCH__AUTH__{}",
+                    "auth.{name} is not set: outside development and test (VOUCH_ENV is `{}`) \
+                     set VOUCH__AUTH__{}",
+                    self.env,
                     name.to_uppercase()
                 );
             }
@@ -273,6 +287,20 @@ mod tests {
             !dir.path().join("secrets").exists(),
             "nothing generated in production"
         );
+    }
+
+    #[test]
+    fn any_environment_but_development_and_test_needs_its_secrets() {
+        // A typo or a new stage name must not quietly get generated secrets.
+        for env in ["staging", "prod", "Production", ""] {
+            let dir = tempfile::tempdir().unwrap();
+            let err = settings(env, dir.path()).resolve_secrets().unwrap_err();
+            assert!(
+                err.to_string().contains("VOUCH__AUTH__JWT_SECRET"),
+                "{env}: {err}"
+            );
+            assert!(!dir.path().join("secrets").exists(), "{env}");
+        }
     }
 
     #[test]

@@ -34,7 +34,6 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
-use utoipa_scalar::{Scalar, Servable};
 
 use crate::config::Settings;
 use crate::http::json::JSON_LIMIT;
@@ -44,6 +43,8 @@ use crate::state::AppState;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The `/metrics` listener when `metrics.bind` gives it an address of its own.
+    metrics: Option<(u16, Server)>,
     state: AppState,
 }
 
@@ -65,6 +66,13 @@ impl Application {
                 format!("binding {}:{}", settings.server.host, settings.server.port)
             })?;
         let port = listener.local_addr()?.port();
+        let metrics_listener = match settings.metrics.bind.trim() {
+            "" => None,
+            bind => Some(
+                TcpListener::bind(bind)
+                    .with_context(|| format!("binding the metrics listener {bind}"))?,
+            ),
+        };
         let workers = settings.server.workers;
         let shutdown = settings.server.shutdown_timeout_secs;
         let state = AppState::new(settings, pool)?;
@@ -72,10 +80,12 @@ impl Application {
         if state.settings.worker.enabled {
             start_background(&state);
         }
-        let server = serve(listener, state.clone(), workers, shutdown)?;
+        let (server, metrics) =
+            serve(listener, metrics_listener, state.clone(), workers, shutdown)?;
         Ok(Application {
             port,
             server,
+            metrics,
             state,
         })
     }
@@ -84,13 +94,21 @@ impl Application {
         self.port
     }
 
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
     /// Serves until SIGINT/SIGTERM, then drains in-flight requests (graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics {
+            // Both servers stop on the same signal.
+            Some((_, metrics)) => tokio::try_join!(self.server, metrics).map(|_| ()),
+            None => self.server.await,
+        }
     }
 }
 
@@ -144,21 +162,34 @@ pub async fn run_worker(mut settings: Settings) -> anyhow::Result<()> {
 
 fn serve(
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     state: AppState,
     workers: usize,
     shutdown_timeout: u64,
-) -> anyhow::Result<Server> {
+) -> anyhow::Result<(Server, Option<(u16, Server)>)> {
     let metrics = http::metrics::build(state.pool.clone())?;
+    let registry = web::Data::new(metrics.registry.clone());
+    let metrics_apart = metrics_listener.is_some();
     // The document never changes while the process runs: built and serialised once.
     let openapi = http::openapi::ApiDoc::openapi();
     let openapi_doc = web::Data::new(OpenApiJson(
         serde_json::to_string(&openapi).context("serialising the OpenAPI document")?,
     ));
     let data = web::Data::new(state);
+    let metrics_server = match metrics_listener {
+        Some(listener) => Some(http::metrics::serve_apart(
+            listener,
+            data.clone(),
+            registry.clone(),
+            shutdown_timeout,
+        )?),
+        None => None,
+    };
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .app_data(openapi_doc.clone())
+            .app_data(registry.clone())
             .app_data(web::PayloadConfig::new(JSON_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(middleware::query_error))
             .app_data(web::PathConfig::default().error_handler(middleware::path_error))
@@ -169,9 +200,14 @@ fn serve(
             .wrap(TracingLogger::<telemetry::RequestSpan>::new())
             .service(http::health::healthz)
             .service(http::health::readyz)
+            .configure(|cfg| {
+                if !metrics_apart {
+                    cfg.service(http::metrics::resource());
+                }
+            })
             .service(http::login_page::login_page)
             .service(web::resource("/api/v1/openapi.json").route(web::get().to(openapi_json)))
-            .service(Scalar::with_url("/docs", openapi.clone()))
+            .configure(http::docs::configure)
             .service(
                 web::scope("/api/v1")
                     .configure(auth::routes::configure)
@@ -189,7 +225,7 @@ fn serve(
     if workers > 0 {
         server = server.workers(workers);
     }
-    Ok(server.run())
+    Ok((server.run(), metrics_server))
 }
 
 struct OpenApiJson(String);

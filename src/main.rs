@@ -1,12 +1,14 @@
 //! The `vouch` command: parses the CLI and hands over to the library.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::Duration;
 use clap::{Parser, Subcommand};
 use vouch::accounts::{self, Email, Role};
 use vouch::config::Settings;
+use vouch::error::AppError;
 use vouch::state::AppState;
 use vouch::{db, demo, telemetry, Application};
 
@@ -79,8 +81,43 @@ enum AdminCommand {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
+    // clap reports its own usage errors (exit code 2); everything after parsing goes through
+    // `report`, because `main` returning the error would print anyhow's Debug form: a
+    // backtrace when RUST_BACKTRACE is set, and a validation error without its fields.
     let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprint!("{}", report(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What an operator reads when a command fails: the error, then what caused it, with the
+/// fields of a validation error named one by one as the API's problem body names them.
+fn report(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for (depth, cause) in err.chain().enumerate() {
+        let prefix = if depth == 0 {
+            "error: "
+        } else {
+            "  caused by: "
+        };
+        match cause.downcast_ref::<AppError>() {
+            Some(AppError::Validation(fields)) => {
+                for f in fields {
+                    out.push_str(&format!("{prefix}{}: {}\n", f.field, f.message));
+                }
+            }
+            _ => out.push_str(&format!("{prefix}{cause}\n")),
+        }
+    }
+    out
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load(&cli.config_dir)?;
     telemetry::init(&settings.log);
     match cli.command {
@@ -143,22 +180,22 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             slug,
             admin_email,
         } => {
-            let email = Email::parse(&admin_email).map_err(anyhow::Error::msg)?;
+            let email =
+                Email::parse(&admin_email).map_err(|m| AppError::validation("admin-email", m))?;
             let ttl = Duration::hours(state.settings.auth.invite_ttl_hours);
             let mut conn = state.pool.get()?;
             let invited = db::transaction(&mut conn, |conn| {
                 let invited = accounts::service::create_org(conn, &name, &slug, &email, None, ttl)?;
                 accounts::service::queue_invite(conn, state, &invited)?;
                 Ok::<_, vouch::error::AppError>(invited)
-            })
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            })?;
             println!(
                 "org `{}` created ({}); admin {} invited",
                 invited.org.slug, invited.org.id, invited.user.email
             );
         }
         AdminCommand::Token { email } => {
-            let email = Email::parse(&email).map_err(anyhow::Error::msg)?;
+            let email = Email::parse(&email).map_err(|m| AppError::validation("email", m))?;
             let mut conn = state.pool.get()?;
             let user = accounts::service::by_email(&mut conn, &email)?
                 .with_context(|| format!("no user with email {email}"))?;
@@ -175,17 +212,17 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             role,
             name,
         } => {
-            let email = Email::parse(&email).map_err(anyhow::Error::msg)?;
-            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let email = Email::parse(&email).map_err(|m| AppError::validation("email", m))?;
+            let role: Role = role
+                .parse()
+                .map_err(|m: String| AppError::validation("role", m))?;
             let org_row = {
                 let mut conn = state.pool.get()?;
                 accounts::service::org_by_slug(&mut conn, &org)?
                     .with_context(|| format!("no org with slug `{org}`"))?
             };
             let invite = accounts::service::invite(state, None, org_row.id, email, role, name);
-            let user = db::run(&state.pool, invite)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let user = db::run(&state.pool, invite).await?;
             println!("{} invited as {}", user.email, user.role);
         }
     }

@@ -45,6 +45,9 @@ impl AppState {
 
     /// The sign-in link mailed for `token`: the client app's page when configured
     /// (`auth.login_url`), else the server's own `/login` page.
+    ///
+    /// The token goes in the fragment (`#token=…`), which browsers never send to a server:
+    /// it stays out of access logs, proxies and `Referer` headers, here and at the client.
     pub fn login_link(&self, token: &str) -> String {
         let base = match self.settings.auth.login_url.trim() {
             "" => format!(
@@ -53,7 +56,33 @@ impl AppState {
             ),
             url => url.to_string(),
         };
-        let separator = if base.contains('?') { '&' } else { '?' };
-        format!("{base}{separator}token={token}")
+        with_token_fragment(&base, token)
+    }
+}
+
+fn with_token_fragment(base: &str, token: &str) -> String {
+    let separator = match base.split_once('#') {
+        None => "#",
+        Some((_, "")) => "",
+        // A client routing on the fragment (`…/#/signin`) gets the token added to it.
+        Some(_) => "&",
+    };
+    format!("{base}{separator}token={token}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_token_fragment;
+
+    #[test]
+    fn the_token_goes_in_the_fragment() {
+        for (base, link) in [
+            ("http://h/login", "http://h/login#token=t"),
+            ("https://app/in?src=mail", "https://app/in?src=mail#token=t"),
+            ("https://app/#", "https://app/#token=t"),
+            ("https://app/#/signin", "https://app/#/signin&token=t"),
+        ] {
+            assert_eq!(with_token_fragment(base, "t"), link);
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! `GET /login`: where mailed sign-in links land when no client app is configured. It trades
-//! the token only on a click, because mail scanners open links and would spend them.
+//! the token only on a click, because mail scanners open links and would spend them. The
+//! token comes in the fragment (`#token=`), which the browser keeps to itself; `?token=`
+//! from mails sent before still works (the access log redacts it).
 
 use actix_web::{get, HttpResponse};
 
@@ -16,7 +18,10 @@ button{font-size:1rem;padding:.6rem 1.2rem}pre{white-space:pre-wrap;word-break:b
 <button id="go">Sign in</button>
 <pre id="out" hidden></pre>
 <script>
-const token = new URLSearchParams(location.search).get("token") || "";
+const token = new URLSearchParams(location.hash.slice(1)).get("token")
+  || new URLSearchParams(location.search).get("token") || "";
+// Out of the address bar and the history, where it would outlive its one use.
+if (token) history.replaceState(null, "", location.pathname);
 const out = document.getElementById("out");
 const go = document.getElementById("go");
 if (!token) { go.disabled = true; document.getElementById("intro").textContent = "This page needs the link from your sign-in mail."; }

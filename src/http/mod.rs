@@ -1,7 +1,8 @@
 //! HTTP plumbing shared by every domain: the JSON extractor, pagination, problem fallbacks,
-//! request ids, health and metrics endpoints, and the OpenAPI document.
+//! request ids, health and metrics endpoints, the OpenAPI document and its viewer.
 
 pub mod client_ip;
+pub mod docs;
 pub mod health;
 pub mod json;
 pub mod login_page;

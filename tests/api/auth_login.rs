@@ -24,7 +24,7 @@ async fn a_mailed_link_signs_in_once() {
     let token = token_from(&mail.body);
     assert_eq!(token.len(), 43, "{}", mail.body);
     assert!(
-        mail.body.contains(&format!("/login?token={token}")),
+        mail.body.contains(&format!("/login#token={token}")),
         "{}",
         mail.body
     );
@@ -365,7 +365,7 @@ async fn links_point_at_the_configured_client() {
     let token = token_from(&mail.body);
     assert!(
         mail.body.contains(&format!(
-            "https://app.acme.example/signin?src=mail&token={token}"
+            "https://app.acme.example/signin?src=mail#token={token}"
         )),
         "{}",
         mail.body

@@ -2,6 +2,7 @@
 
 use std::process::{Command, Output};
 
+use crate::helpers::served::Served;
 use crate::helpers::spawn_app;
 use serde_json::Value;
 
@@ -18,6 +19,10 @@ fn vouch(db_url: &str, data: &std::path::Path, args: &[&str]) -> Output {
         .env_remove("RUST_LOG")
         .output()
         .expect("run vouch")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
 }
 
 fn stdout(o: &Output) -> String {
@@ -111,7 +116,7 @@ async fn create_org_then_token_then_invite() {
         ],
     );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role"));
+    assert!(stderr(&out).contains("unknown role"));
     let out = vouch(
         &url,
         data.path(),
@@ -127,7 +132,50 @@ async fn create_org_then_token_then_invite() {
         ],
     );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("exists"));
+    assert!(stderr(&out).contains("exists"));
+}
+
+#[tokio::test]
+async fn a_refused_command_names_the_field_and_rule_without_a_backtrace() {
+    let app = spawn_app().await;
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args([
+            "admin",
+            "create-org",
+            "--name",
+            "X",
+            "--slug",
+            "m",
+            "--admin-email",
+            "a@b.c",
+        ])
+        .arg("--config-dir")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config"))
+        .env("VOUCH_ENV", "test")
+        .env("VOUCH__DATABASE__URL", app.db.url())
+        .env("VOUCH__DATA_DIR", data.path())
+        .env("VOUCH__MAIL__TRANSPORT", "file")
+        .env("VOUCH__MAIL__DIR", data.path().join("mail"))
+        .env_remove("RUST_LOG")
+        // anyhow captures a backtrace when this is set; the operator must still not see it.
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(
+        matches!(out.status.code(), Some(1) | Some(2)),
+        "{:?}",
+        out.status
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("error: slug: ") && l.contains("2 to 48")),
+        "the field and its rule, as the API names them:\n{err}"
+    );
+    assert!(!err.contains("backtrace"), "{err}");
+    assert!(!err.contains("src/main.rs"), "{err}");
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
 }
 
 #[tokio::test]
@@ -184,61 +232,11 @@ async fn demo_loads_once() {
 
 #[tokio::test]
 async fn serve_answers_and_stops_cleanly_on_sigterm() {
-    use std::io::{BufRead, BufReader};
     let app = spawn_app().await; // only for its fresh database
     let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vouch"))
-        .args([
-            "serve",
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-        ])
-        .env("VOUCH_ENV", "test")
-        .env("VOUCH__DATABASE__URL", app.db.url())
-        .env("VOUCH__DATA_DIR", data.path())
-        .env("VOUCH__MAIL__TRANSPORT", "file")
-        .env("VOUCH__MAIL__DIR", data.path().join("mail"))
-        .env("VOUCH__SERVER__PORT", "0")
-        .env("VOUCH__LOG__FORMAT", "json")
-        .env("VOUCH__LOG__FILTER", "info")
-        .env_remove("RUST_LOG")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    // The port is chosen by the OS; the start-up log line says which. The reader keeps
-    // draining stderr afterwards, as a log collector would.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Ok(event) = serde_json::from_str::<Value>(&line) {
-                if event["message"] == "vouch is listening" {
-                    let _ = tx.send(event["port"].as_u64().unwrap());
-                }
-            }
-        }
-    });
-    let port =
-        tokio::task::spawn_blocking(move || rx.recv_timeout(std::time::Duration::from_secs(30)))
-            .await
-            .unwrap()
-            .expect("vouch serve logs the port it listens on");
-    let res = app
-        .client
-        .get(format!("http://127.0.0.1:{port}/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let served = Served::start(app.db.url(), data.path(), &[]).await;
+    let res = app.client.get(served.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), 200);
-
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
-        .await
-        .unwrap();
+    let (status, _) = served.stop().await;
     assert!(status.success(), "exit status {status:?}");
 }

@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod errors;
 mod integrity;
+mod logs;
 mod migrations;
 mod moderation;
 mod nul;

@@ -1,6 +1,6 @@
 //! Health, readiness, metrics, request ids and the OpenAPI document.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{problem, spawn_app, spawn_app_with};
 use serde_json::Value;
 
 #[tokio::test]
@@ -83,9 +83,48 @@ async fn openapi_document_lists_the_api() {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     // Any change to the API shows up in review as a change to this snapshot.
     insta::assert_json_snapshot!("openapi", doc);
-    let docs = app.client.get(app.url("/docs")).send().await.unwrap();
-    assert_eq!(docs.status(), 200);
-    assert!(docs.text().await.unwrap().contains("<html"));
+}
+
+#[tokio::test]
+async fn the_docs_viewer_needs_nothing_from_the_internet() {
+    let app = spawn_app().await;
+    let browser = reqwest::Client::builder().no_proxy().build().unwrap();
+    let res = browser.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let page = res.url().clone();
+    assert_eq!(page.path(), "/docs/");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<html"), "{html}");
+
+    let refs =
+        regex::Regex::new(r#"<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']"#)
+            .unwrap();
+    let assets: Vec<&str> = refs
+        .captures_iter(&html)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert!(assets.len() >= 3, "scripts and styles: {assets:?}");
+    for asset in assets {
+        assert!(
+            !asset.starts_with("http:") && !asset.starts_with("https:") && !asset.starts_with("//"),
+            "{asset} is loaded from another host"
+        );
+        let url = page.join(asset).unwrap();
+        assert_eq!(url.origin(), page.origin(), "{asset}");
+        let res = browser.get(url.clone()).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{url}");
+    }
+    // The viewer shows our document, and does not send it to swagger.io's validator.
+    let init = browser
+        .get(page.join("swagger-initializer.js").unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("\"/api/v1/openapi.json\""), "{init}");
+    assert!(init.contains("\"validatorUrl\": \"none\""), "{init}");
 }
 
 #[tokio::test]
@@ -105,4 +144,51 @@ async fn the_login_page_waits_for_a_click() {
         html.contains("addEventListener(\"click\""),
         "the token is spent only on a click"
     );
+    assert!(
+        html.contains("location.hash"),
+        "the token is read from the fragment of the link"
+    );
+}
+
+#[tokio::test]
+async fn metrics_ask_for_the_configured_token() {
+    let app = spawn_app_with(|s| s.metrics.token = "scrape-7f3c9a1e".to_string().into()).await;
+    let res = app.client.get(app.url("/metrics")).send().await.unwrap();
+    let body = problem(res, 401).await;
+    assert_eq!(body["type"], "urn:vouch:problem:unauthorized");
+    let res = app.get("/metrics", "not-the-token").await;
+    problem(res, 403).await;
+    let res = app.get("/metrics", "scrape-7f3c9a1e").await;
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("vouch_db_pool_max_connections"));
+}
+
+#[tokio::test]
+async fn metrics_can_have_a_listener_of_their_own() {
+    let app = spawn_app_with(|s| s.metrics.bind = "127.0.0.1:0".into()).await;
+    let res = app.client.get(app.url("/metrics")).send().await.unwrap();
+    problem(res, 404).await;
+    let own = app.metrics_address.clone().expect("a metrics listener");
+    assert_ne!(own, app.address);
+    app.client.get(app.url("/healthz")).send().await.unwrap();
+    let res = app
+        .client
+        .get(format!("{own}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    assert!(text.contains("endpoint=\"/healthz\""), "{text}");
+    let res = app
+        .client
+        .get(format!("{own}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    problem(res, 404).await;
 }

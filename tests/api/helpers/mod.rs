@@ -3,6 +3,7 @@
 
 pub mod binary;
 pub mod db;
+pub mod served;
 pub mod smtp;
 pub mod stories;
 
@@ -19,6 +20,8 @@ pub use smtp::{token_from, MailCatcher};
 
 pub struct TestApp {
     pub address: String,
+    /// The `/metrics` listener when `metrics.bind` is set.
+    pub metrics_address: Option<String>,
     pub client: reqwest::Client,
     pub mail: MailCatcher,
     pub state: AppState,
@@ -52,6 +55,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     adjust(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
@@ -61,6 +67,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .unwrap();
     TestApp {
         address,
+        metrics_address,
         client,
         mail,
         state,

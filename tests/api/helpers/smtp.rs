@@ -115,7 +115,7 @@ impl MailCatcher {
     }
 }
 
-/// The `token` parameter of the first link in a mail body.
+/// The token of the first link in a mail body: `#token=…` (or `?token=…` in older mails).
 pub fn token_from(body: &str) -> String {
     let start = body.find("token=").expect("a link with a token") + "token=".len();
     body[start..]

@@ -1,0 +1,137 @@
+//! What the real binary writes to its logs: read as an operator's log pipeline reads them.
+
+use serde_json::{json, Value};
+
+use crate::helpers::served::{events, Served};
+use crate::helpers::{spawn_app_with, token_from};
+
+/// The `level` of each event, with the event, for the assertion messages.
+fn above_info(events: &[Value]) -> Vec<&Value> {
+    events
+        .iter()
+        .filter(|e| matches!(e["level"].as_str(), Some("WARN") | Some("ERROR")))
+        .collect()
+}
+
+#[tokio::test]
+async fn client_errors_and_metrics_scrapes_log_one_info_line_each() {
+    // The in-process app only provides the database: its workers would take the binary's mail.
+    let app = spawn_app_with(|s| s.worker.enabled = false).await; // only for its fresh database
+    let data = tempfile::tempdir().unwrap();
+    let served = Served::start(app.db.url(), data.path(), &[]).await;
+    let client = &app.client;
+    let res = client.get(served.url("/nowhere")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let res = client.get(served.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let res = client
+        .post(served.url("/api/v1/auth/login-link"))
+        .json(&json!({ "email": "not-an-address-q7z" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let res = client.get(served.url("/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let (_, lines) = served.stop().await;
+    let events = events(&lines);
+
+    let loud = above_info(&events);
+    assert!(loud.is_empty(), "nothing above INFO: {loud:#?}");
+    let statuses: Vec<u64> = events
+        .iter()
+        .filter(|e| e["message"] == "request finished")
+        .map(|e| e["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [404, 401, 422, 200], "one access line each");
+    // What the client sent is the client's business, not the log's.
+    let all = lines.join("\n");
+    assert!(!all.contains("q7z"), "request data in the logs:\n{all}");
+}
+
+#[tokio::test]
+async fn tokens_never_reach_the_logs() {
+    // The in-process app only provides the database: its workers would take the binary's mail.
+    let app = spawn_app_with(|s| s.worker.enabled = false).await;
+    let admin = app.org("acme").await;
+    let data = tempfile::tempdir().unwrap();
+    let served = Served::start(app.db.url(), data.path(), &[]).await;
+    let client = &app.client;
+    let res = client
+        .post(served.url("/api/v1/auth/login-link"))
+        .json(&json!({ "email": admin.email }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let mail = served.wait_for_mail(1).await;
+    let link_token = token_from(&mail);
+
+    // A mail from before the links moved the token into the fragment still opens the page.
+    let res = client
+        .get(served.url(&format!("/login?token={link_token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = client
+        .post(served.url("/api/v1/auth/token"))
+        .json(&json!({ "token": link_token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let first: Value = res.json().await.unwrap();
+    let res = client
+        .post(served.url("/api/v1/auth/refresh"))
+        .json(&json!({ "refresh_token": first["refresh_token"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let second: Value = res.json().await.unwrap();
+    // A client that puts a token in the query string is refused, and not logged either.
+    let access = second["access_token"].as_str().unwrap();
+    let res = client
+        .get(served.url(&format!(
+            "/api/v1/me?access_token={access}&Refresh_Token=r%2Fx&page=2"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let (_, lines) = served.stop().await;
+    let all = lines.join("\n");
+
+    let secrets = [
+        ("link token", link_token.as_str()),
+        ("access token", first["access_token"].as_str().unwrap()),
+        ("refresh token", first["refresh_token"].as_str().unwrap()),
+        ("second access token", access),
+        (
+            "second refresh token",
+            second["refresh_token"].as_str().unwrap(),
+        ),
+        ("query refresh token", "r%2Fx"),
+    ];
+    for (name, secret) in secrets {
+        assert!(secret.len() > 3, "{name}");
+        assert!(!all.contains(secret), "the {name} is in the logs:\n{all}");
+    }
+    // The requests were logged, their secrets replaced.
+    let targets: Vec<String> = events(&lines)
+        .iter()
+        .filter(|e| e["message"] == "request finished")
+        .map(|e| e["span"]["http.target"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        targets.contains(&"/login?token=[redacted]".to_string()),
+        "{targets:?}"
+    );
+    assert!(
+        targets.contains(
+            &"/api/v1/me?access_token=[redacted]&Refresh_Token=[redacted]&page=2".to_string()
+        ),
+        "{targets:?}"
+    );
+}
