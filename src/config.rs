@@ -25,6 +25,7 @@ pub struct Settings {
     pub moderation: ModerationSettings,
     pub worker: WorkerSettings,
     pub claims: ClaimSettings,
+    pub shares: ShareSettings,
     pub metrics: MetricsSettings,
 }
 
@@ -42,6 +43,12 @@ pub struct WorkerSettings {
     pub lease_secs: u64,
     /// The first retry's delay; each next one doubles (with jitter), at most an hour.
     pub retry_base_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShareSettings {
+    /// Word-shingle similarity (0–1) from which a text counts as nearly another's.
+    pub similarity_threshold: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -50,6 +50,15 @@ pub enum AppError {
     PreconditionFailed { current_version: i32 },
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// Sharing without a live agreement to the org's current consent text.
+    #[error("{0}")]
+    ConsentRequired(String),
+    /// A quota (e.g. shares per day) is used up until `retry_at`.
+    #[error("{detail}")]
+    QuotaExceeded {
+        detail: String,
+        retry_at: chrono::DateTime<chrono::Utc>,
+    },
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
@@ -96,6 +105,8 @@ impl AppError {
             Self::Conflict { .. } => "conflict",
             Self::PreconditionFailed { .. } => "precondition-failed",
             Self::RateLimited { .. } => "rate-limited",
+            Self::ConsentRequired(_) => "consent-required",
+            Self::QuotaExceeded { .. } => "quota-exceeded",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::Unexpected(_) => "internal",
@@ -162,6 +173,8 @@ impl ResponseError for AppError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::ConsentRequired(_) => StatusCode::FORBIDDEN,
+            Self::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -185,6 +198,12 @@ impl ResponseError for AppError {
                 None,
                 Some(serde_json::json!({ "current_version": current_version })),
             ),
+            Self::ConsentRequired(_) => {
+                (None, Some(serde_json::json!({ "requirement": "consent" })))
+            }
+            Self::QuotaExceeded { retry_at, .. } => {
+                (None, Some(serde_json::json!({ "retry_at": retry_at })))
+            }
             _ => (None, None),
         };
         let problem = Problem {
@@ -199,6 +218,10 @@ impl ResponseError for AppError {
         response.content_type(PROBLEM_JSON);
         if let Self::RateLimited { retry_after_secs } = self {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let Self::QuotaExceeded { retry_at, .. } = self {
+            let secs = (*retry_at - chrono::Utc::now()).num_seconds().max(1);
+            response.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         if let Self::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

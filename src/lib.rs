@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod claims;
 pub mod config;
+pub mod consent;
 pub mod crypto;
 pub mod db;
 pub mod demo;
@@ -19,6 +20,8 @@ pub mod ids;
 pub mod jobs;
 pub mod mail;
 pub mod moderation;
+pub mod shares;
+pub mod social;
 pub mod state;
 pub mod stories;
 pub mod telemetry;
@@ -216,7 +219,10 @@ fn serve(
                     .configure(moderation::routes::configure)
                     .configure(claims::routes::configure)
                     .configure(audit::routes::configure)
-                    .configure(jobs::routes::configure),
+                    .configure(jobs::routes::configure)
+                    .configure(consent::routes::configure)
+                    .configure(social::routes::configure)
+                    .configure(shares::routes::configure),
             )
             .default_service(web::to(middleware::not_found))
     })

@@ -113,10 +113,15 @@ pub fn set_policy(
     conn: &mut DbConn,
     org_id: &str,
     policy: &str,
+    disclosure: &str,
     at: chrono::NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(orgs::table.find(org_id))
-        .set((orgs::policy.eq(policy), orgs::updated_at.eq(at)))
+        .set((
+            orgs::policy.eq(policy),
+            orgs::disclosure.eq(disclosure),
+            orgs::updated_at.eq(at),
+        ))
         .execute(conn)
         .map(|_| ())
 }

@@ -99,6 +99,7 @@ pub fn create_org(
             updated_at: now,
         };
         repo::insert_org(conn, &org)?;
+        crate::consent::service::seed(conn, &org.id)?;
         audit::record(
             conn,
             audit::Entry {
@@ -300,8 +301,13 @@ pub fn staff_emails(conn: &mut DbConn, org_id: &str) -> AppResult<Vec<String>> {
 }
 
 /// The org's editorial policy, as the gate applies it.
+/// The org's policy; its `disclosure` is the org's (kept in its own column, shown in `/me`).
 pub fn policy_of(conn: &mut DbConn, org_id: &str) -> AppResult<Policy> {
-    Ok(Policy::from_json(&org(conn, org_id)?.policy))
+    let org = org(conn, org_id)?;
+    Ok(Policy {
+        disclosure: org.disclosure,
+        ..Policy::from_json(&org.policy)
+    })
 }
 
 pub async fn policy(state: &AppState, caller: AuthUser) -> AppResult<Policy> {
@@ -313,8 +319,12 @@ pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> A
     let policy = policy.normalized()?;
     db::run(&state.pool, move |conn| -> AppResult<_> {
         db::transaction(conn, |conn| -> AppResult<_> {
+            let mut policy = policy;
+            if policy.disclosure.is_empty() {
+                policy.disclosure = org(conn, &caller.org_id)?.disclosure;
+            }
             let raw = serde_json::to_string(&policy).map_err(anyhow::Error::from)?;
-            repo::set_policy(conn, &caller.org_id, &raw, ids::now())?;
+            repo::set_policy(conn, &caller.org_id, &raw, &policy.disclosure, ids::now())?;
             // Every story's stored verdict follows the new policy in the same transaction.
             crate::stories::command::refresh_org(conn, &caller.org_id)?;
             audit::by_user(

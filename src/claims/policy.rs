@@ -1,13 +1,15 @@
 //! The org's editorial policy: forbidden words and phrases, and hashtags every caption must
 //! carry. Checked by the same gate as claims.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{AppError, FieldError};
 use crate::text::{char_slice, fold, Folded};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Policy {
     /// Words or phrases that may not appear (matched case-insensitively, on word boundaries).
     #[serde(default)]
@@ -18,6 +20,49 @@ pub struct Policy {
     /// Four eyes: whoever wrote a story or a claim may not verify its claims or approve it.
     #[serde(default)]
     pub separate_verifier: bool,
+    /// Carried by every external post (appended when the text lacks it), e.g.
+    /// `#AcmeEmployee`. Omitted or empty in a `PUT`: unchanged.
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    pub disclosure: String,
+    /// The disclosure for stories in a given language, e.g. `{"fr": "#Salarié"}`.
+    #[serde(default)]
+    pub disclosure_by_language: BTreeMap<String, String>,
+    /// Shares one ambassador may create in 24 hours (default 15).
+    #[serde(default = "default_shares_per_day")]
+    #[schema(minimum = 1, maximum = 1000)]
+    pub shares_per_day: u32,
+    /// Shares of one story to one channel by one ambassador in 24 hours (default 5).
+    #[serde(default = "default_shares_per_story_channel")]
+    #[schema(minimum = 1, maximum = 1000)]
+    pub shares_per_story_channel_per_day: u32,
+    /// Channels where a share must be written in the ambassador's own words: a text nearly
+    /// the suggested caption or another ambassador's share of the story is refused (422).
+    #[serde(default)]
+    pub require_personal_text: Vec<String>,
+}
+
+fn default_shares_per_day() -> u32 {
+    15
+}
+
+fn default_shares_per_story_channel() -> u32 {
+    5
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            forbidden: Vec::new(),
+            required_hashtags: Vec::new(),
+            separate_verifier: false,
+            disclosure: String::new(),
+            disclosure_by_language: BTreeMap::new(),
+            shares_per_day: default_shares_per_day(),
+            shares_per_story_channel_per_day: default_shares_per_story_channel(),
+            require_personal_text: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -97,15 +142,75 @@ impl Policy {
                 ));
             }
         }
+        let disclosure = self.disclosure.trim().to_string();
+        check_disclosure("disclosure", &disclosure, &mut errors);
+        let mut disclosure_by_language = BTreeMap::new();
+        for (language, text) in self.disclosure_by_language {
+            let field = format!("disclosure_by_language.{language}");
+            let language = language.trim().to_lowercase();
+            if language.len() != 2 || !language.chars().all(|c| c.is_ascii_lowercase()) {
+                errors.push(FieldError::new(
+                    &field,
+                    "keys are two-letter language codes, e.g. `fr`",
+                ));
+            }
+            let text = text.trim().to_string();
+            if text.is_empty() {
+                errors.push(FieldError::new(&field, "is empty"));
+            }
+            check_disclosure(&field, &text, &mut errors);
+            disclosure_by_language.insert(language, text);
+        }
+        for (field, value) in [
+            ("shares_per_day", self.shares_per_day),
+            (
+                "shares_per_story_channel_per_day",
+                self.shares_per_story_channel_per_day,
+            ),
+        ] {
+            if !(1..=1000).contains(&value) {
+                errors.push(FieldError::new(field, "must be between 1 and 1000"));
+            }
+        }
+        let mut require_personal_text: Vec<String> = Vec::new();
+        for channel in self.require_personal_text {
+            let channel = channel.trim().to_lowercase();
+            if !crate::shares::Channel::ALL
+                .iter()
+                .any(|c| c.as_str() == channel)
+            {
+                errors.push(FieldError::new(
+                    "require_personal_text",
+                    format!(
+                        "`{channel}` is not a channel: use linkedin, x, mastodon, bluesky or careers_page"
+                    ),
+                ));
+            } else if !require_personal_text.contains(&channel) {
+                require_personal_text.push(channel);
+            }
+        }
         if errors.is_empty() {
             Ok(Policy {
                 forbidden,
                 required_hashtags,
                 separate_verifier: self.separate_verifier,
+                disclosure,
+                disclosure_by_language,
+                shares_per_day: self.shares_per_day,
+                shares_per_story_channel_per_day: self.shares_per_story_channel_per_day,
+                require_personal_text,
             })
         } else {
             Err(AppError::Validation(errors))
         }
+    }
+
+    /// The disclosure for a story in `language`.
+    pub fn disclosure_for(&self, language: &str) -> &str {
+        self.disclosure_by_language
+            .get(language)
+            .map(String::as_str)
+            .unwrap_or(&self.disclosure)
     }
 
     /// Forbidden terms found in `text` as a reader sees it (see [`Folded`]), with the text
@@ -153,6 +258,15 @@ impl Policy {
     }
 }
 
+fn check_disclosure(field: &str, text: &str, errors: &mut Vec<FieldError>) {
+    if text.chars().count() > 100 {
+        errors.push(FieldError::new(field, "is longer than 100 characters"));
+    }
+    if text.chars().any(char::is_control) {
+        errors.push(FieldError::new(field, "contains control characters"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,7 +275,7 @@ mod tests {
         Policy {
             forbidden: vec!["guaranteed".into(), "number one".into()],
             required_hashtags: vec!["#LifeAtAcme".into()],
-            separate_verifier: false,
+            ..Policy::default()
         }
     }
 
@@ -235,7 +349,7 @@ mod tests {
                 "\u{200b}".into(),
             ],
             required_hashtags: vec!["LifeAtAcme".into()],
-            separate_verifier: false,
+            ..Policy::default()
         }
         .normalized()
         .unwrap();
@@ -244,7 +358,7 @@ mod tests {
         assert!(Policy {
             forbidden: vec![],
             required_hashtags: vec!["two words".into()],
-            separate_verifier: false,
+            ..Policy::default()
         }
         .normalized()
         .is_err());

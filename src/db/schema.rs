@@ -182,6 +182,87 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consent_texts (org_id, version) {
+        org_id -> Text,
+        version -> Integer,
+        text -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    social_accounts (id) {
+        id -> Text,
+        org_id -> Text,
+        user_id -> Text,
+        network -> Text,
+        base_url -> Nullable<Text>,
+        external_user_id -> Text,
+        handle -> Text,
+        status -> Text,
+        access_token -> Nullable<Text>,
+        refresh_token -> Nullable<Text>,
+        token_expires_at -> Nullable<Timestamp>,
+        scope -> Nullable<Text>,
+        token_generation -> Integer,
+        refresh_lease_until -> Nullable<Timestamp>,
+        rate_limited_until -> Nullable<Timestamp>,
+        expiry_warned_at -> Nullable<Timestamp>,
+        connected_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_states (state_hash) {
+        state_hash -> Text,
+        user_id -> Text,
+        network -> Text,
+        instance_url -> Nullable<Text>,
+        pkce_verifier -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mastodon_apps (instance_url) {
+        instance_url -> Text,
+        client_id -> Text,
+        client_secret -> Text,
+        redirect_uri -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shares (id) {
+        id -> Text,
+        org_id -> Text,
+        user_id -> Text,
+        story_id -> Text,
+        channel -> Text,
+        account_id -> Nullable<Text>,
+        status -> Text,
+        text -> Text,
+        tracked_code -> Text,
+        scheduled_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        external_id -> Nullable<Text>,
+        external_url -> Nullable<Text>,
+        error -> Nullable<Text>,
+        review_reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(stories -> orgs (org_id));
 diesel::joinable!(story_topics -> stories (story_id));
@@ -191,6 +272,10 @@ diesel::joinable!(login_links -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_keys -> orgs (org_id));
 diesel::joinable!(audit_events -> orgs (org_id));
+diesel::joinable!(consent_texts -> orgs (org_id));
+diesel::joinable!(social_accounts -> users (user_id));
+diesel::joinable!(shares -> stories (story_id));
+diesel::joinable!(shares -> social_accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     orgs,
@@ -205,4 +290,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     story_topics,
     claims,
     jobs,
+    consent_texts,
+    social_accounts,
+    oauth_states,
+    mastodon_apps,
+    shares,
 );

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{accounts, audit, auth, claims, error, moderation, stories};
+use crate::{accounts, audit, auth, claims, consent, error, moderation, shares, social, stories};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -44,6 +44,19 @@ use crate::{accounts, audit, auth, claims, error, moderation, stories};
         claims::routes::dispute,
         claims::routes::refute,
         audit::routes::list_audit,
+        consent::routes::get_text,
+        consent::routes::put_text,
+        consent::routes::my_consent,
+        consent::routes::agree,
+        consent::routes::withdraw,
+        social::routes::list_accounts,
+        social::routes::disconnect,
+        shares::routes::create_shares,
+        shares::routes::list_shares,
+        shares::routes::get_share,
+        shares::routes::cancel_share,
+        shares::routes::approve_share,
+        shares::routes::reject_share,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),
@@ -53,6 +66,8 @@ use crate::{accounts, audit, auth, claims, error, moderation, stories};
         (name = "stories", description = "Company stories, testimonials and the ambassadors' feed"),
         (name = "moderation", description = "Review, decisions with reasons, the review queue"),
         (name = "claims", description = "Claim detection, verification and the authenticity gate"),
+        (name = "consent", description = "The org's consent text and the ambassadors' agreement"),
+        (name = "shares", description = "Sharing approved stories to networks and the careers page"),
     )
 )]
 pub struct ApiDoc;

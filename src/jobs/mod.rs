@@ -35,6 +35,17 @@ pub fn enqueue<J: Job>(
     org_id: Option<&str>,
     job: &J,
 ) -> AppResult<String> {
+    enqueue_at(conn, state, org_id, job, ids::now())
+}
+
+/// Queues `job` in the caller's transaction, due at `run_at`.
+pub fn enqueue_at<J: Job>(
+    conn: &mut DbConn,
+    state: &AppState,
+    org_id: Option<&str>,
+    job: &J,
+    run_at: chrono::NaiveDateTime,
+) -> AppResult<String> {
     let now = ids::now();
     let row = JobRow {
         id: ids::new_id(),
@@ -42,7 +53,7 @@ pub fn enqueue<J: Job>(
         kind: J::KIND.to_string(),
         payload: serde_json::to_string(job).map_err(anyhow::Error::from)?,
         status: repo::QUEUED.into(),
-        run_at: now,
+        run_at,
         attempts: 0,
         max_attempts: state.settings.worker.max_attempts.max(1),
         locked_by: None,

@@ -15,6 +15,7 @@ use crate::db;
 use crate::error::AppResult;
 use crate::ids;
 use crate::mail::SendMail;
+use crate::shares::publish::PublishShare;
 use crate::state::AppState;
 
 type Run = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
@@ -23,6 +24,7 @@ type Run = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 fn runner(kind: &str) -> Option<fn(AppState, String) -> Run> {
     match kind {
         SendMail::KIND => Some(typed::<SendMail>),
+        PublishShare::KIND => Some(typed::<PublishShare>),
         _ => None,
     }
 }

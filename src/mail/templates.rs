@@ -60,6 +60,24 @@ pub fn decision(to: &str, title: &str, decision: &str, reason: Option<&str>) -> 
     }
 }
 
+/// A moderator's decision on a share held for review.
+pub fn share_decision(to: &str, channel: &str, decision: &str, reason: Option<&str>) -> Mail {
+    let reason = reason
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| format!("\nThe reviewer's reason:\n\n  {r}\n"))
+        .unwrap_or_default();
+    let next = if decision == "approved" {
+        "It will go out at the time you chose."
+    } else {
+        "It will not go out; you can share the story again in other words."
+    };
+    Mail {
+        to: to.to_string(),
+        subject: format!("Your {channel} share was {decision}"),
+        body: format!("Hello,\n\nYour share to {channel} was {decision}.\n{reason}\n{next}\n"),
+    }
+}
+
 /// One mail per moderator listing what entered review since the last one.
 pub fn review_digest(to: &str, entries: &[(String, String)]) -> Mail {
     let list: String = entries

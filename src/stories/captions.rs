@@ -30,6 +30,17 @@ impl Network {
         }
     }
 
+    pub const ALL: [Network; 4] = [
+        Network::Linkedin,
+        Network::X,
+        Network::Mastodon,
+        Network::Bluesky,
+    ];
+
+    pub fn parse(s: &str) -> Option<Network> {
+        Network::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+
     /// The network's post length limit, in its own unit.
     pub fn limit(self) -> usize {
         match self {

@@ -4,6 +4,7 @@
 pub mod binary;
 pub mod db;
 pub mod served;
+pub mod shares;
 pub mod smtp;
 pub mod stories;
 

@@ -1,0 +1,66 @@
+//! The text that goes out: the ambassador's words (or the suggested caption), the story's
+//! link replaced by the tracked link (or appended), and the org's disclosure (appended when
+//! missing), measured the way the network measures it.
+
+use crate::stories::captions::Network;
+use crate::text::Folded;
+
+/// Builds the final text of an external post.
+pub fn compose(base: &str, story_link: Option<&str>, tracked: &str, disclosure: &str) -> String {
+    let mut text = base.trim().to_string();
+    let mut tail: Vec<&str> = Vec::new();
+    match story_link.map(str::trim).filter(|l| !l.is_empty()) {
+        Some(link) if text.contains(link) => text = replace_link(&text, link, tracked),
+        Some(_) if !text.contains(tracked) => tail.push(tracked),
+        _ => {}
+    }
+    let disclosure = disclosure.trim();
+    if !disclosure.is_empty() && Folded::new(&text).find(disclosure, true).is_none() {
+        tail.push(disclosure);
+    }
+    if !tail.is_empty() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&tail.join(" "));
+    }
+    text
+}
+
+/// Replaces `link` where it stands as a whole URL (not inside a longer one, so
+/// `https://acme.example/jobs` does not rewrite `https://acme.example/jobs/42`).
+fn replace_link(text: &str, link: &str, tracked: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(link) {
+        let after = &rest[at + link.len()..];
+        let whole = after
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || ".,;:!?)]»\"'".contains(c));
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { tracked } else { link });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Why a text does not fit a network, in the network's own unit.
+pub fn check_length(network: Network, text: &str) -> Result<(), String> {
+    let length = network.measure(text);
+    if length > network.limit() {
+        Err(format!(
+            "with the tracked link and the disclosure the post is {length} {unit}; {name} allows {limit}",
+            unit = network.unit(),
+            name = network.as_str(),
+            limit = network.limit(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "compose_tests.rs"]
+mod tests;
