@@ -20,6 +20,7 @@ pub mod ids;
 pub mod jobs;
 pub mod mail;
 pub mod moderation;
+pub mod privacy;
 pub mod shares;
 pub mod social;
 pub mod state;
@@ -222,7 +223,8 @@ fn serve(
                     .configure(jobs::routes::configure)
                     .configure(consent::routes::configure)
                     .configure(social::routes::configure)
-                    .configure(shares::routes::configure),
+                    .configure(shares::routes::configure)
+                    .configure(privacy::routes::configure),
             )
             .default_service(web::to(middleware::not_found))
     })

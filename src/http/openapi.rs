@@ -3,7 +3,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{accounts, audit, auth, claims, consent, error, moderation, shares, social, stories};
+use crate::{
+    accounts, audit, auth, claims, consent, error, moderation, privacy, shares, social, stories,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -57,6 +59,8 @@ use crate::{accounts, audit, auth, claims, consent, error, moderation, shares, s
         shares::routes::cancel_share,
         shares::routes::approve_share,
         shares::routes::reject_share,
+        privacy::routes::export,
+        privacy::routes::erase,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth),

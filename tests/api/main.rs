@@ -18,6 +18,7 @@ mod moderation;
 mod nul;
 mod outbox;
 mod policy;
+mod privacy;
 mod service;
 mod shares;
 mod stories;
