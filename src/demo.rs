@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use crate::accounts::{self, Email, Role};
 use crate::auth::AuthUser;
 use crate::claims;
-use crate::db::{self, DbConn, Pool};
+use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::preconditions::IfMatch;
 use crate::ids;
+use crate::state::AppState;
 use crate::stories::captions::Network;
 use crate::stories::input::Draft;
 use crate::stories::{self, StoryKind};
@@ -32,8 +33,8 @@ pub enum Loaded {
 }
 
 /// Loads the demo org unless it exists. Users start active so tokens can be issued at once.
-pub fn load(pool: &Pool) -> anyhow::Result<Loaded> {
-    let mut conn = pool.get()?;
+pub fn load(state: &AppState) -> anyhow::Result<Loaded> {
+    let mut conn = state.pool.get()?;
     if accounts::service::org_by_slug(&mut conn, DEMO_SLUG)?.is_some() {
         return Ok(Loaded::AlreadyThere);
     }
@@ -64,7 +65,7 @@ pub fn load(pool: &Pool) -> anyhow::Result<Loaded> {
             let active = accounts::service::activate(conn, member.user, *role)?;
             members.push(AuthUser::from_user(active));
         }
-        stories_for(conn, &members[0], &members[1])
+        stories_for(conn, state, &members[0], &members[1])
     })
     .map_err(|e| anyhow::Error::new(e).context("loading demo data"))?;
     Ok(Loaded::Created)
@@ -95,7 +96,12 @@ fn draft(
 
 /// Three stories through the real rules: one approved after its claim was verified, one held
 /// in review by an unverified claim, one ambassador testimonial waiting for review.
-fn stories_for(conn: &mut DbConn, moderator: &AuthUser, ambassador: &AuthUser) -> AppResult<()> {
+fn stories_for(
+    conn: &mut DbConn,
+    state: &AppState,
+    moderator: &AuthUser,
+    ambassador: &AuthUser,
+) -> AppResult<()> {
     let now = ids::now();
     let award = draft(
         "Acme Robotics is a certified Top Employer 2026",
@@ -116,7 +122,7 @@ fn stories_for(conn: &mut DbConn, moderator: &AuthUser, ambassador: &AuthUser) -
             None,
             false,
         )?;
-        claims::service::decide_in(conn, moderator, &claim.id, evidence, &IfMatch::any())?;
+        claims::service::decide_in(conn, state, moderator, &claim.id, evidence, &IfMatch::any())?;
     }
     let approved = stories::StoryStatus::Draft.submit()?.approve()?;
     set_status(conn, &story, |story| stories::Story {

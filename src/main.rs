@@ -158,7 +158,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn load_demo(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::pool(&settings.database.url, 2)?;
     db::migrate(&pool)?;
-    match demo::load(&pool)? {
+    let state = AppState::new(settings.clone(), pool)?;
+    match demo::load(&state)? {
         demo::Loaded::Created => println!("demo org `{}` loaded", demo::DEMO_SLUG),
         demo::Loaded::AlreadyThere => println!("demo org `{}` already loaded", demo::DEMO_SLUG),
     }

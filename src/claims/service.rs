@@ -250,8 +250,9 @@ pub async fn decide(
     verdict: Verdict,
     expected: IfMatch,
 ) -> AppResult<StoryView> {
-    db::run(&state.pool, move |conn| {
-        let story = decide_in(conn, &caller, &claim_id, verdict, &expected)?;
+    let state = state.clone();
+    db::run(&state.pool.clone(), move |conn| {
+        let story = decide_in(conn, &state, &caller, &claim_id, verdict, &expected)?;
         stories::service::view_one(conn, story)
     })
     .await
@@ -263,6 +264,7 @@ pub async fn decide(
 /// refuting a claim of a story that was out withdraws it (the cascade).
 pub fn decide_in(
     conn: &mut DbConn,
+    state: &AppState,
     caller: &AuthUser,
     claim_id: &str,
     verdict: Verdict,
@@ -289,7 +291,7 @@ pub fn decide_in(
                     )
                 })?;
             separate_verifier(conn, caller, &story, &claim)?;
-            apply_verdict(conn, caller, &story, &claim, &verdict)?;
+            apply_verdict(conn, state, caller, &story, &claim, &verdict)?;
             Ok((story, ()))
         },
     )?;
@@ -317,6 +319,7 @@ fn separate_verifier(
 
 fn apply_verdict(
     conn: &mut DbConn,
+    state: &AppState,
     caller: &AuthUser,
     story: &Story,
     claim: &Claim,
@@ -373,6 +376,7 @@ fn apply_verdict(
     if matches!(status, ClaimStatus::Disputed | ClaimStatus::Refuted) {
         cascade::story_withdrawn(
             conn,
+            state,
             story,
             Some(&caller.id),
             &format!("claim \"{}\" {}", claim.text, status.as_str()),

@@ -16,6 +16,7 @@ use crate::error::AppResult;
 use crate::ids;
 use crate::mail::SendMail;
 use crate::shares::publish::PublishShare;
+use crate::shares::retract::RetractShare;
 use crate::state::AppState;
 
 type Run = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
@@ -25,6 +26,7 @@ fn runner(kind: &str) -> Option<fn(AppState, String) -> Run> {
     match kind {
         SendMail::KIND => Some(typed::<SendMail>),
         PublishShare::KIND => Some(typed::<PublishShare>),
+        RetractShare::KIND => Some(typed::<RetractShare>),
         _ => None,
     }
 }

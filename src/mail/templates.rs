@@ -78,6 +78,19 @@ pub fn share_decision(to: &str, channel: &str, decision: &str, reason: Option<&s
     }
 }
 
+/// A story an ambassador shared (or was about to) was withdrawn.
+pub fn story_withdrawn(to: &str, title: &str, cause: &str) -> Mail {
+    Mail {
+        to: to.to_string(),
+        subject: format!("\"{title}\" was withdrawn"),
+        body: format!(
+            "Hello,\n\nThe story \"{title}\" was withdrawn ({cause}).\n\n\
+             Your shares of it that had not gone out are cancelled, and the posts already \
+             published are being taken down where the network allows it. You need do nothing.\n"
+        ),
+    }
+}
+
 /// One mail per moderator listing what entered review since the last one.
 pub fn review_digest(to: &str, entries: &[(String, String)]) -> Mail {
     let list: String = entries

@@ -144,6 +144,7 @@ pub async fn decide(
             if matches!(decision, Decision::Retract { .. }) {
                 cascade::story_withdrawn(
                     conn,
+                    &state,
                     &story,
                     Some(&caller.id),
                     &format!("retracted: {}", why.as_deref().unwrap_or("")),

@@ -7,6 +7,7 @@ pub mod model;
 pub mod originality;
 pub mod publish;
 pub mod repo;
+pub mod retract;
 pub mod routes;
 pub mod service;
 

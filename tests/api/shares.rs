@@ -464,3 +464,62 @@ async fn a_retried_share_with_the_same_key_creates_one_share() {
         .unwrap();
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn refuting_a_claim_cancels_waiting_shares_takes_published_ones_down_and_tells_the_ambassador(
+) {
+    let (app, _admin, camille, amara) = setup().await;
+    let story = app.publishable_story(&camille.token, AWARD).await;
+    let res = app
+        .share(
+            &amara.token,
+            json!({ "story_id": story["id"], "channels": ["careers_page"] }),
+        )
+        .await;
+    let out: Value = res.json().await.unwrap();
+    let out = out["items"][0]["id"].as_str().unwrap().to_string();
+    app.share_becomes(&amara.token, &out, "published").await;
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    let res = app
+        .share(&amara.token, json!({ "story_id": story["id"], "channels": ["careers_page"], "scheduled_at": tomorrow }))
+        .await;
+    let later: Value = res.json().await.unwrap();
+    let later = later["items"][0]["id"].as_str().unwrap().to_string();
+
+    let claim = story["authenticity"]["claims"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .claim_act(
+            &camille.token,
+            &claim,
+            "refute",
+            json!({ "reason": "no such certificate" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let cancelled: Value = app
+        .get(&format!("/api/v1/shares/{later}"), &amara.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cancelled["status"], "cancelled");
+    assert!(
+        cancelled["error"]
+            .as_str()
+            .unwrap()
+            .contains("no such certificate")
+            || cancelled["error"].as_str().unwrap().contains("refuted")
+    );
+    app.share_becomes(&amara.token, &out, "retracted").await;
+    let mail = app.mail.wait_for(&amara.email, 1).await;
+    assert!(mail.subject.contains("withdrawn"), "{}", mail.subject);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.mail.count_for(&amara.email),
+        1,
+        "one mail per ambassador"
+    );
+}
