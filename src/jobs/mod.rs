@@ -26,7 +26,23 @@ pub trait Job: Serialize + DeserializeOwned + Send + 'static {
     const KIND: &'static str;
 
     fn run(self, state: AppState) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// Called once when the job has failed for good (its attempts ran out), with the last
+    /// error: where its effect must say so (a share marked failed, a mail to its owner).
+    fn give_up(
+        self,
+        _state: AppState,
+        _error: String,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send {
+        async { Ok(()) }
+    }
 }
+
+/// Returned (as the error) by a job that must wait until a time without spending an attempt:
+/// a network's rate-limit reset, a share rescheduled later.
+#[derive(Debug, thiserror::Error)]
+#[error("deferred until {0}")]
+pub struct Defer(pub chrono::NaiveDateTime);
 
 /// Queues `job` in the caller's transaction, due now.
 pub fn enqueue<J: Job>(

@@ -121,6 +121,28 @@ pub fn fail(
         .map(|_| ())
 }
 
+/// Not now, and not a failure: due again at `run_at` with the attempt given back (a network
+/// said when to come back, or the share is not due yet).
+pub fn defer(
+    conn: &mut DbConn,
+    id: &str,
+    token: &str,
+    run_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .filter(jobs::locked_by.eq(token))
+        .set((
+            jobs::run_at.eq(run_at),
+            jobs::attempts.eq(jobs::attempts - 1),
+            jobs::locked_by.eq(None::<String>),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// An org's jobs with a status, newest first, after `cursor`.
 pub fn list(
     conn: &mut DbConn,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use rand::Rng;
 
 use super::repo::{self, JobRow};
-use super::Job;
+use super::{Defer, Job};
 use crate::db;
 use crate::error::AppResult;
 use crate::ids;
@@ -21,21 +21,37 @@ use crate::state::AppState;
 
 type Run = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 
+/// How to run a kind, and how to tell it that it failed for good.
+struct Kind {
+    run: fn(AppState, String) -> Run,
+    give_up: fn(AppState, String, String) -> Run,
+}
+
 /// What runs each kind; a kind nobody knows fails for good (it cannot succeed by waiting).
-fn runner(kind: &str) -> Option<fn(AppState, String) -> Run> {
+fn runner(kind: &str) -> Option<Kind> {
     match kind {
-        SendMail::KIND => Some(typed::<SendMail>),
-        PublishShare::KIND => Some(typed::<PublishShare>),
-        RetractShare::KIND => Some(typed::<RetractShare>),
+        SendMail::KIND => Some(typed::<SendMail>()),
+        PublishShare::KIND => Some(typed::<PublishShare>()),
+        RetractShare::KIND => Some(typed::<RetractShare>()),
         _ => None,
     }
 }
 
-fn typed<J: Job>(state: AppState, payload: String) -> Run {
-    Box::pin(async move {
-        let job: J = serde_json::from_str(&payload)?;
-        job.run(state).await
-    })
+fn typed<J: Job>() -> Kind {
+    Kind {
+        run: |state, payload| {
+            Box::pin(async move {
+                let job: J = serde_json::from_str(&payload)?;
+                job.run(state).await
+            })
+        },
+        give_up: |state, payload, error| {
+            Box::pin(async move {
+                let job: J = serde_json::from_str(&payload)?;
+                job.give_up(state, error).await
+            })
+        },
+    }
 }
 
 /// Starts `worker.concurrency` workers on the current runtime; they run until it stops.
@@ -87,22 +103,30 @@ pub async fn run_next(state: &AppState) -> AppResult<bool> {
     let Some(job) = claimed else {
         return Ok(false);
     };
-    let outcome = match runner(&job.kind) {
-        Some(run) => {
+    let kind = runner(&job.kind);
+    let outcome = match &kind {
+        Some(kind) => {
             with_lease(
                 state,
                 &job.id,
                 &token,
-                run(state.clone(), job.payload.clone()),
+                (kind.run)(state.clone(), job.payload.clone()),
             )
             .await
         }
         None => Err(anyhow::anyhow!("unknown job kind `{}`", job.kind)),
     };
     let retry_base = state.settings.worker.retry_base_ms;
-    db::run(&state.pool, move |conn| -> AppResult<()> {
+    let payload = job.payload.clone();
+    let gave_up = db::run(&state.pool, move |conn| -> AppResult<Option<String>> {
         match outcome {
             Ok(()) => repo::complete(conn, &job.id, &token)?,
+            Err(e) if e.downcast_ref::<Defer>().is_some() => {
+                let Some(Defer(until)) = e.downcast_ref::<Defer>() else {
+                    unreachable!()
+                };
+                repo::defer(conn, &job.id, &token, *until, ids::now())?;
+            }
             Err(e) => {
                 let now = ids::now();
                 let known = runner(&job.kind).is_some();
@@ -114,11 +138,19 @@ pub async fn run_next(state: &AppState) -> AppResult<bool> {
                     tracing::error!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed for good");
                 }
                 repo::fail(conn, &job.id, &token, &format!("{e:#}"), retry_at, now)?;
+                if retry_at.is_none() {
+                    return Ok(Some(format!("{e:#}")));
+                }
             }
         }
-        Ok(())
+        Ok(None)
     })
     .await?;
+    if let (Some(error), Some(kind)) = (gave_up, kind) {
+        if let Err(e) = (kind.give_up)(state.clone(), payload, error).await {
+            tracing::error!(error = %e, "a failed job's follow-up failed");
+        }
+    }
     Ok(true)
 }
 
