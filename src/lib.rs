@@ -19,6 +19,7 @@ pub mod ids;
 pub mod jobs;
 pub mod mail;
 pub mod moderation;
+pub mod networks;
 pub mod state;
 pub mod stories;
 pub mod telemetry;
