@@ -11,7 +11,9 @@ use base64::Engine;
 use chrono::Utc;
 use serde_json::json;
 
-use crate::common::{bearer, lock, random_token, serve, Fake, FakePost, FakeUser, Shared, TokenCheck};
+use crate::common::{
+    bearer, lock, random_token, serve, Fake, FakePost, FakeUser, Shared, TokenCheck,
+};
 
 pub const MAX_GRAPHEMES: usize = 300;
 const COLLECTION: &str = "app.bsky.feed.post";
@@ -28,7 +30,12 @@ pub fn start_on(port: u16) -> io::Result<Fake> {
         handle: "ada.bsky.social".into(),
         password: "abcd-efgh-ijkl-mnop".into(),
     };
-    serve(port, Shared::new(user, rate_limited, access_jwt), routes)
+    serve(
+        port,
+        Shared::new(user, rate_limited, access_jwt),
+        (),
+        routes,
+    )
 }
 
 /// A JWT-shaped access token (unsigned: only its `exp` is read by clients).
@@ -39,8 +46,10 @@ fn access_jwt(did: &str) -> String {
     format!(
         "{}.{}.{}",
         enc(json!({"typ": "at+jwt", "alg": "ES256K"})),
-        enc(json!({"scope": "com.atproto.appPass", "sub": did, "iat": Utc::now().timestamp(),
-                   "exp": Utc::now().timestamp() + 7200, "jti": random_token("")})),
+        enc(
+            json!({"scope": "com.atproto.appPass", "sub": did, "iat": Utc::now().timestamp(),
+                   "exp": Utc::now().timestamp() + 7200, "jti": random_token("")})
+        ),
         random_token("sig")
     )
 }
@@ -58,13 +67,28 @@ fn rate_limited() -> HttpResponse {
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/xrpc")
-            .route("/com.atproto.server.createSession", web::post().to(create_session))
-            .route("/com.atproto.server.refreshSession", web::post().to(refresh_session))
+            .route(
+                "/com.atproto.server.createSession",
+                web::post().to(create_session),
+            )
+            .route(
+                "/com.atproto.server.refreshSession",
+                web::post().to(refresh_session),
+            )
             .route("/com.atproto.server.getSession", web::get().to(get_session))
-            .route("/com.atproto.server.deleteSession", web::post().to(delete_session))
-            .route("/com.atproto.repo.createRecord", web::post().to(create_record))
+            .route(
+                "/com.atproto.server.deleteSession",
+                web::post().to(delete_session),
+            )
+            .route(
+                "/com.atproto.repo.createRecord",
+                web::post().to(create_record),
+            )
             .route("/com.atproto.repo.getRecord", web::get().to(get_record))
-            .route("/com.atproto.repo.deleteRecord", web::post().to(delete_record))
+            .route(
+                "/com.atproto.repo.deleteRecord",
+                web::post().to(delete_record),
+            )
             .route("/app.bsky.feed.getPosts", web::get().to(get_posts)),
     );
 }
@@ -91,17 +115,21 @@ async fn create_session(s: S, body: web::Json<serde_json::Value>) -> HttpRespons
     let ok = (id == s.user.handle || id == s.user.id)
         && body["password"].as_str() == Some(s.user.password.as_str());
     if !ok {
-        return error(401, "AuthenticationRequired", "Invalid identifier or password");
+        return error(
+            401,
+            "AuthenticationRequired",
+            "Invalid identifier or password",
+        );
     }
     let (access, refresh) = s.grant(&s.user.id);
     session_json(&s, access, refresh)
 }
 
 async fn refresh_session(s: S, req: HttpRequest) -> HttpResponse {
+    // The gate's count of `refresh` is the count of refreshSession calls.
     if let Some(r) = s.gate("refresh").await {
         return r;
     }
-    s.bump("refresh");
     let user = bearer(&req).and_then(|t| lock(&s.tokens).take_refresh(&t));
     match user {
         Some(user) => {
@@ -116,7 +144,11 @@ fn authed(s: &Shared, req: &HttpRequest) -> Result<String, HttpResponse> {
     match s.authed(req) {
         TokenCheck::Valid(user) => Ok(user),
         TokenCheck::Expired => Err(error(400, "ExpiredToken", "Token has expired")),
-        TokenCheck::Unknown => Err(error(401, "AuthenticationRequired", "Authentication Required")),
+        TokenCheck::Unknown => Err(error(
+            401,
+            "AuthenticationRequired",
+            "Authentication Required",
+        )),
     }
 }
 
@@ -125,7 +157,8 @@ async fn get_session(s: S, req: HttpRequest) -> HttpResponse {
         return r;
     }
     match authed(&s, &req) {
-        Ok(_) => HttpResponse::Ok().json(json!({"handle": s.user.handle, "did": s.user.id, "active": true})),
+        Ok(_) => HttpResponse::Ok()
+            .json(json!({"handle": s.user.handle, "did": s.user.id, "active": true})),
         Err(r) => r,
     }
 }
@@ -145,15 +178,25 @@ fn valid_rkey(rkey: &str) -> bool {
     (1..=512).contains(&rkey.len())
         && rkey != "."
         && rkey != ".."
-        && rkey.bytes().all(|b| b.is_ascii_alphanumeric() || b"._:~-".contains(&b))
+        && rkey
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._:~-".contains(&b))
 }
 
 /// Every facet must index whole characters of the text (UTF-8 byte offsets, end exclusive).
 fn facets_valid(text: &str, record: &serde_json::Value) -> Result<(), String> {
     for facet in record["facets"].as_array().into_iter().flatten() {
-        let start = facet["index"]["byteStart"].as_u64().ok_or("byteStart missing")? as usize;
-        let end = facet["index"]["byteEnd"].as_u64().ok_or("byteEnd missing")? as usize;
-        if start >= end || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        let start = facet["index"]["byteStart"]
+            .as_u64()
+            .ok_or("byteStart missing")? as usize;
+        let end = facet["index"]["byteEnd"]
+            .as_u64()
+            .ok_or("byteEnd missing")? as usize;
+        if start >= end
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
             return Err(format!("facet {start}..{end} does not index the text"));
         }
     }
@@ -177,7 +220,9 @@ async fn create_record(s: S, req: HttpRequest, body: web::Json<serde_json::Value
         Ok(user) => user,
         Err(r) => return r,
     };
-    if body["repo"].as_str() != Some(user.as_str()) || body["collection"].as_str() != Some(COLLECTION) {
+    if body["repo"].as_str() != Some(user.as_str())
+        || body["collection"].as_str() != Some(COLLECTION)
+    {
         return error(400, "InvalidRequest", "repo or collection not allowed");
     }
     let rkey = match body["rkey"].as_str() {
@@ -188,10 +233,18 @@ async fn create_record(s: S, req: HttpRequest, body: web::Json<serde_json::Value
     let record = &body["record"];
     let text = record["text"].as_str().unwrap_or_default();
     if record["$type"].as_str() != Some(COLLECTION) || record["createdAt"].as_str().is_none() {
-        return error(400, "InvalidRecord", "Record/$type and Record/createdAt are required");
+        return error(
+            400,
+            "InvalidRecord",
+            "Record/$type and Record/createdAt are required",
+        );
     }
     if graphemes(text) > MAX_GRAPHEMES {
-        return error(400, "InvalidRecord", "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes");
+        return error(
+            400,
+            "InvalidRecord",
+            "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes",
+        );
     }
     if let Err(e) = facets_valid(text, record) {
         return error(400, "InvalidRecord", &e);
@@ -199,7 +252,11 @@ async fn create_record(s: S, req: HttpRequest, body: web::Json<serde_json::Value
     let id = uri(&user, &rkey);
     let mut posts = lock(&s.posts);
     if posts.iter().any(|p| p.id == id && !p.deleted) {
-        return error(400, "InvalidRequest", &format!("Record already exists at {id}"));
+        return error(
+            400,
+            "InvalidRequest",
+            &format!("Record already exists at {id}"),
+        );
     }
     posts.push(FakePost {
         id: id.clone(),
@@ -208,7 +265,8 @@ async fn create_record(s: S, req: HttpRequest, body: web::Json<serde_json::Value
         raw: body.into_inner(),
         deleted: false,
     });
-    HttpResponse::Ok().json(json!({"uri": id, "cid": format!("bafyrei{rkey}"), "validationStatus": "valid"}))
+    HttpResponse::Ok()
+        .json(json!({"uri": id, "cid": format!("bafyrei{rkey}"), "validationStatus": "valid"}))
 }
 
 async fn get_record(s: S, q: web::Query<HashMap<String, String>>) -> HttpResponse {
@@ -218,8 +276,13 @@ async fn get_record(s: S, q: web::Query<HashMap<String, String>>) -> HttpRespons
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     let id = format!("at://{}/{}/{}", get("repo"), get("collection"), get("rkey"));
     match lock(&s.posts).iter().find(|p| p.id == id && !p.deleted) {
-        Some(post) => HttpResponse::Ok().json(json!({"uri": post.id, "cid": "bafyreifake", "value": post.raw["record"]})),
-        None => error(400, "RecordNotFound", &format!("Could not locate record: {id}")),
+        Some(post) => HttpResponse::Ok()
+            .json(json!({"uri": post.id, "cid": "bafyreifake", "value": post.raw["record"]})),
+        None => error(
+            400,
+            "RecordNotFound",
+            &format!("Could not locate record: {id}"),
+        ),
     }
 }
 
@@ -234,7 +297,11 @@ async fn delete_record(s: S, req: HttpRequest, body: web::Json<serde_json::Value
     if body["repo"].as_str() != Some(user.as_str()) {
         return error(400, "InvalidRequest", "repo not allowed");
     }
-    let id = format!("at://{user}/{}/{}", body["collection"].as_str().unwrap_or_default(), body["rkey"].as_str().unwrap_or_default());
+    let id = format!(
+        "at://{user}/{}/{}",
+        body["collection"].as_str().unwrap_or_default(),
+        body["rkey"].as_str().unwrap_or_default()
+    );
     // Deleting a record that is not there succeeds, as on a real PDS.
     if let Some(post) = lock(&s.posts).iter_mut().find(|p| p.id == id) {
         post.deleted = true;
@@ -254,7 +321,11 @@ async fn get_posts(s: S, req: HttpRequest) -> HttpResponse {
         .map(|(_, v)| v.into_owned())
         .collect();
     if uris.len() > 25 {
-        return error(400, "InvalidRequest", "uris must not have more than 25 elements");
+        return error(
+            400,
+            "InvalidRequest",
+            "uris must not have more than 25 elements",
+        );
     }
     let posts = lock(&s.posts);
     let found: Vec<_> = uris

@@ -83,7 +83,8 @@ pub fn random_token(prefix: &str) -> String {
 impl Tokens {
     pub fn issue(&mut self, user: &str, access: String) -> (String, String) {
         let refresh = random_token("rt-");
-        self.access.insert(access.clone(), (user.to_string(), false));
+        self.access
+            .insert(access.clone(), (user.to_string(), false));
         self.refresh.insert(refresh.clone(), user.to_string());
         (access, refresh)
     }
@@ -304,55 +305,80 @@ struct FlagRequest {
 fn control_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/_fake")
-            .route("/posts", web::get().to(|fake: web::Data<Arc<Shared>>| async move {
-                HttpResponse::Ok().json(fake.posts())
-            }))
-            .route("/user", web::get().to(|fake: web::Data<Arc<Shared>>| async move {
-                HttpResponse::Ok().json(fake.user())
-            }))
-            .route("/faults", web::post().to(
-                |fake: web::Data<Arc<Shared>>, body: web::Json<FaultRequest>| async move {
-                    fake.fail_next(&body.endpoint, body.fault.clone(), body.times);
+            .route(
+                "/posts",
+                web::get().to(|fake: web::Data<Arc<Shared>>| async move {
+                    HttpResponse::Ok().json(fake.posts())
+                }),
+            )
+            .route(
+                "/user",
+                web::get().to(|fake: web::Data<Arc<Shared>>| async move {
+                    HttpResponse::Ok().json(fake.user())
+                }),
+            )
+            .route(
+                "/faults",
+                web::post().to(
+                    |fake: web::Data<Arc<Shared>>, body: web::Json<FaultRequest>| async move {
+                        fake.fail_next(&body.endpoint, body.fault.clone(), body.times);
+                        HttpResponse::NoContent().finish()
+                    },
+                ),
+            )
+            .route(
+                "/counters",
+                web::get().to(|fake: web::Data<Arc<Shared>>| async move {
+                    HttpResponse::Ok().json(lock(&fake.counters).clone())
+                }),
+            )
+            .route(
+                "/expire_tokens",
+                web::post().to(|fake: web::Data<Arc<Shared>>| async move {
+                    fake.expire_tokens();
                     HttpResponse::NoContent().finish()
-                },
-            ))
-            .route("/counters", web::get().to(|fake: web::Data<Arc<Shared>>| async move {
-                HttpResponse::Ok().json(lock(&fake.counters).clone())
-            }))
-            .route("/expire_tokens", web::post().to(|fake: web::Data<Arc<Shared>>| async move {
-                fake.expire_tokens();
-                HttpResponse::NoContent().finish()
-            }))
-            .route("/flags", web::post().to(
-                |fake: web::Data<Arc<Shared>>, body: web::Json<FlagRequest>| async move {
-                    fake.set_flag(&body.flag, body.on);
-                    HttpResponse::NoContent().finish()
-                },
-            ))
-            .route("/tokens", web::post().to(|fake: web::Data<Arc<Shared>>| async move {
-                let (access, refresh) = fake.issue_tokens();
-                HttpResponse::Ok().json(json!({
-                    "access_token": access,
-                    "refresh_token": refresh,
-                    "user": fake.user(),
-                }))
-            })),
+                }),
+            )
+            .route(
+                "/flags",
+                web::post().to(
+                    |fake: web::Data<Arc<Shared>>, body: web::Json<FlagRequest>| async move {
+                        fake.set_flag(&body.flag, body.on);
+                        HttpResponse::NoContent().finish()
+                    },
+                ),
+            )
+            .route(
+                "/tokens",
+                web::post().to(|fake: web::Data<Arc<Shared>>| async move {
+                    let (access, refresh) = fake.issue_tokens();
+                    HttpResponse::Ok().json(json!({
+                        "access_token": access,
+                        "refresh_token": refresh,
+                        "user": fake.user(),
+                    }))
+                }),
+            ),
     );
 }
 
 /// Starts a fake on `port` of 127.0.0.1 (0: any free port). Call inside a Tokio runtime.
-pub fn serve(
+/// `extra` is state of the network's own, shared by every worker (as `web::Data<T>`).
+pub fn serve<T: Send + Sync + 'static>(
     port: u16,
     shared: Shared,
+    extra: T,
     routes: fn(&mut web::ServiceConfig),
 ) -> io::Result<Fake> {
     let listener = TcpListener::bind(("127.0.0.1", port))?;
     let addr = listener.local_addr()?;
     let shared = Arc::new(shared);
     let data = web::Data::new(shared.clone());
+    let extra = web::Data::new(extra);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(extra.clone())
             .configure(control_routes)
             .configure(routes)
     })
@@ -405,7 +431,9 @@ pub fn s256(verifier: &str) -> String {
 pub fn basic_auth(req: &HttpRequest) -> Option<(String, String)> {
     let value = req.headers().get("authorization")?.to_str().ok()?;
     let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
     let unescape = |s: &str| {

@@ -36,7 +36,12 @@ pub fn start_on(port: u16) -> io::Result<Fake> {
         handle: "Ada Lovelace".into(),
         password: String::new(),
     };
-    serve(port, Shared::new(user, rate_limited, |_| random_token("li-at-")), routes)
+    serve(
+        port,
+        Shared::new(user, rate_limited, |_| random_token("li-at-")),
+        (),
+        routes,
+    )
 }
 
 /// LinkedIn documents no rate-limit headers: a bare 429.
@@ -90,8 +95,7 @@ async fn authorize(s: S, q: web::Query<HashMap<String, String>>) -> HttpResponse
         return r;
     }
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
-    if get("response_type") != "code" || get("client_id") != CLIENT_ID || get("state").is_empty()
-    {
+    if get("response_type") != "code" || get("client_id") != CLIENT_ID || get("state").is_empty() {
         return HttpResponse::BadRequest().body("invalid authorization request");
     }
     let grant = CodeGrant {
@@ -114,13 +118,17 @@ async fn token(s: S, body: web::Bytes) -> HttpResponse {
     let form = fields(&body);
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     if get("client_id") != CLIENT_ID || get("client_secret") != CLIENT_SECRET {
-        return HttpResponse::Unauthorized()
-            .json(json!({"error": "invalid_client", "error_description": "Client authentication failed"}));
+        return HttpResponse::Unauthorized().json(
+            json!({"error": "invalid_client", "error_description": "Client authentication failed"}),
+        );
     }
     let (user, scope, refreshing) = match get("grant_type").as_str() {
         "authorization_code" => {
             let Some(grant) = lock(&s.codes).remove(&get("code")) else {
-                return oauth_error("invalid_grant", "The authorization code is invalid or expired");
+                return oauth_error(
+                    "invalid_grant",
+                    "The authorization code is invalid or expired",
+                );
             };
             if grant.redirect_uri != get("redirect_uri") {
                 return oauth_error("invalid_redirect_uri", "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code");
@@ -130,7 +138,10 @@ async fn token(s: S, body: web::Bytes) -> HttpResponse {
         "refresh_token" => {
             s.bump("refresh");
             let Some(user) = lock(&s.tokens).take_refresh(&get("refresh_token")) else {
-                return oauth_error("invalid_grant", "The provided refresh token is invalid or expired");
+                return oauth_error(
+                    "invalid_grant",
+                    "The provided refresh token is invalid or expired",
+                );
             };
             (user, "openid profile w_member_social".into(), true)
         }
@@ -161,8 +172,14 @@ async fn token(s: S, body: web::Bytes) -> HttpResponse {
 
 fn unauthorized(check: TokenCheck) -> HttpResponse {
     let (code, message) = match check {
-        TokenCheck::Expired => ("EXPIRED_ACCESS_TOKEN", "The token used in the request has expired"),
-        _ => ("REVOKED_ACCESS_TOKEN", "The token used in the request has been revoked by the user"),
+        TokenCheck::Expired => (
+            "EXPIRED_ACCESS_TOKEN",
+            "The token used in the request has expired",
+        ),
+        _ => (
+            "REVOKED_ACCESS_TOKEN",
+            "The token used in the request has been revoked by the user",
+        ),
     };
     HttpResponse::Unauthorized().json(json!({
         "status": 401, "serviceErrorCode": 65601, "code": code, "message": message,
@@ -201,13 +218,25 @@ fn rest_checks(s: &Shared, req: &HttpRequest) -> Result<String, HttpResponse> {
         return Err(error(400, "VERSION_MISSING", "A version must be present. Please specify a version by adding the LinkedIn-Version header."));
     }
     if version.len() != 6 || !version.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(error(400, "INVALID_VERSION", &format!("Invalid version {version}")));
+        return Err(error(
+            400,
+            "INVALID_VERSION",
+            &format!("Invalid version {version}"),
+        ));
     }
     if version.as_str() < OLDEST_ACTIVE_VERSION {
-        return Err(error(426, "NONEXISTENT_VERSION", &format!("Requested version {version} is not active")));
+        return Err(error(
+            426,
+            "NONEXISTENT_VERSION",
+            &format!("Requested version {version} is not active"),
+        ));
     }
     if header("x-restli-protocol-version") != "2.0.0" {
-        return Err(error(400, "ILLEGAL_ARGUMENT", "X-Restli-Protocol-Version 2.0.0 is required"));
+        return Err(error(
+            400,
+            "ILLEGAL_ARGUMENT",
+            "X-Restli-Protocol-Version 2.0.0 is required",
+        ));
     }
     Ok(user)
 }
@@ -240,10 +269,9 @@ async fn create(s: S, req: HttpRequest, body: web::Bytes) -> HttpResponse {
             "message": format!("commentary is longer than {MAX_COMMENTARY} characters")}));
     }
     let mut posts = lock(&s.posts);
-    if let Some(dup) = posts
-        .iter()
-        .find(|p| !p.deleted && p.author == author && p.raw["commentary"].as_str() == Some(commentary))
-    {
+    if let Some(dup) = posts.iter().find(|p| {
+        !p.deleted && p.author == author && p.raw["commentary"].as_str() == Some(commentary)
+    }) {
         return HttpResponse::UnprocessableEntity().json(json!({"status": 422,
             "code": "DUPLICATE_POST",
             "message": format!("Content is a duplicate of {}", dup.id)}));
@@ -271,7 +299,11 @@ async fn list(s: S, req: HttpRequest, q: web::Query<HashMap<String, String>>) ->
     };
     let author = format!("urn:li:person:{user}");
     if q.get("q").map(String::as_str) != Some("author") || q.get("author") != Some(&author) {
-        return error(403, "ACCESS_DENIED", "Not enough permissions to access: partnerApiPostsExternal.FINDER-author");
+        return error(
+            403,
+            "ACCESS_DENIED",
+            "Not enough permissions to access: partnerApiPostsExternal.FINDER-author",
+        );
     }
     let elements: Vec<_> = lock(&s.posts)
         .iter()

@@ -22,9 +22,15 @@ async fn main() -> std::io::Result<()> {
     }
     let port = |name: &str| ports.get(name).copied().unwrap_or(0);
     let fakes = [
-        ("linkedin", vouch_fakes::linkedin::start_on(port("linkedin"))?),
+        (
+            "linkedin",
+            vouch_fakes::linkedin::start_on(port("linkedin"))?,
+        ),
         ("x", vouch_fakes::x::start_on(port("x"))?),
-        ("mastodon", vouch_fakes::mastodon::start_on(port("mastodon"))?),
+        (
+            "mastodon",
+            vouch_fakes::mastodon::start_on(port("mastodon"))?,
+        ),
         ("bluesky", vouch_fakes::bluesky::start_on(port("bluesky"))?),
     ];
     for (name, fake) in &fakes {

@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use crate::common::{
-    bearer, fields, lock, random_token, redirect_with_code, s256, serve, CodeGrant, Fake,
-    FakePost, FakeUser, Shared, TokenCheck,
+    bearer, fields, lock, random_token, redirect_with_code, s256, serve, CodeGrant, Fake, FakePost,
+    FakeUser, Shared, TokenCheck,
 };
 
 pub const MAX_CHARS: usize = 500;
@@ -37,12 +37,18 @@ pub fn start_on(port: u16) -> io::Result<Fake> {
         handle: "ada".into(),
         password: String::new(),
     };
-    serve(port, Shared::new(user, rate_limited, |_| random_token("m-at-")), routes)
+    serve(
+        port,
+        Shared::new(user, rate_limited, |_| random_token("m-at-")),
+        Instance::default(),
+        routes,
+    )
 }
 
 /// 429 with the reset as an ISO 8601 timestamp, five minutes on.
 fn rate_limited() -> HttpResponse {
-    let reset = (Utc::now() + Duration::minutes(5)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let reset =
+        (Utc::now() + Duration::minutes(5)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     HttpResponse::TooManyRequests()
         .insert_header(("X-RateLimit-Limit", "300"))
         .insert_header(("X-RateLimit-Remaining", "0"))
@@ -51,8 +57,7 @@ fn rate_limited() -> HttpResponse {
 }
 
 fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::Data::new(Instance::default()))
-        .route("/api/v1/apps", web::post().to(register))
+    cfg.route("/api/v1/apps", web::post().to(register))
         .route("/oauth/authorize", web::get().to(authorize))
         .route("/oauth/token", web::post().to(token))
         .route("/oauth/revoke", web::post().to(revoke))
@@ -149,13 +154,19 @@ async fn token(s: S, i: I, req: HttpRequest, body: web::Bytes) -> HttpResponse {
         return oauth_error(401, "invalid_client", "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.");
     }
     if get("grant_type") != "authorization_code" {
-        return oauth_error(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.");
+        return oauth_error(
+            400,
+            "unsupported_grant_type",
+            "The authorization grant type is not supported by the authorization server.",
+        );
     }
     let grant = lock(&s.codes).remove(&get("code"));
     let valid = grant.as_ref().is_some_and(|g| {
         g.client_id == get("client_id")
             && g.redirect_uri == get("redirect_uri")
-            && g.challenge.as_ref().is_none_or(|c| *c == s256(&get("code_verifier")))
+            && g.challenge
+                .as_ref()
+                .is_none_or(|c| *c == s256(&get("code_verifier")))
     });
     let Some(grant) = grant.filter(|_| valid) else {
         return oauth_error(400, "invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.");
@@ -174,7 +185,11 @@ async fn revoke(s: S, i: I, req: HttpRequest, body: web::Bytes) -> HttpResponse 
     let f = body_fields(&req, &body);
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     if !client_ok(&i, &get("client_id"), &get("client_secret")) {
-        return oauth_error(403, "unauthorized_client", "You are not authorized to revoke this token");
+        return oauth_error(
+            403,
+            "unauthorized_client",
+            "You are not authorized to revoke this token",
+        );
     }
     lock(&s.tokens).revoke(&get("token"));
     s.bump("revoked");
@@ -202,7 +217,10 @@ async fn verify(s: S, req: HttpRequest) -> HttpResponse {
 }
 
 fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn status_json(req: &HttpRequest, post: &FakePost) -> serde_json::Value {
@@ -248,7 +266,10 @@ async fn create(s: S, i: I, req: HttpRequest, body: web::Bytes) -> HttpResponse 
         return error(422, "Validation failed: Text can't be blank");
     }
     if text.chars().count() > MAX_CHARS {
-        return error(422, &format!("Validation failed: Text character limit of {MAX_CHARS} exceeded"));
+        return error(
+            422,
+            &format!("Validation failed: Text character limit of {MAX_CHARS} exceeded"),
+        );
     }
     let mut posts = lock(&s.posts);
     let post = FakePost {
@@ -307,7 +328,10 @@ async fn delete(s: S, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
         Err(r) => return r,
     };
     let mut posts = lock(&s.posts);
-    match posts.iter_mut().find(|p| p.id == *id && !p.deleted && p.author == user) {
+    match posts
+        .iter_mut()
+        .find(|p| p.id == *id && !p.deleted && p.author == user)
+    {
         Some(post) => {
             post.deleted = true;
             let mut answer = status_json(&req, post);

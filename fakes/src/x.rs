@@ -29,7 +29,12 @@ pub fn start_on(port: u16) -> io::Result<Fake> {
         handle: "ada".into(),
         password: String::new(),
     };
-    serve(port, Shared::new(user, rate_limited, |_| random_token("x-at-")), routes)
+    serve(
+        port,
+        Shared::new(user, rate_limited, |_| random_token("x-at-")),
+        (),
+        routes,
+    )
 }
 
 /// 429 with the window's reset in 15 minutes, as epoch seconds.
@@ -67,8 +72,7 @@ async fn authorize(s: S, q: web::Query<HashMap<String, String>>) -> HttpResponse
         return r;
     }
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
-    if get("response_type") != "code" || get("client_id") != CLIENT_ID || get("state").is_empty()
-    {
+    if get("response_type") != "code" || get("client_id") != CLIENT_ID || get("state").is_empty() {
         return HttpResponse::BadRequest().body("invalid authorization request");
     }
     // PKCE is mandatory on X, and only S256 is accepted here.
@@ -106,11 +110,17 @@ async fn token(s: S, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let (user, scope, refreshing) = match get("grant_type").as_str() {
         "authorization_code" => {
             let Some(grant) = lock(&s.codes).remove(&get("code")) else {
-                return oauth_error("invalid_request", "Value passed for the authorization code was invalid.");
+                return oauth_error(
+                    "invalid_request",
+                    "Value passed for the authorization code was invalid.",
+                );
             };
             let verifier = get("code_verifier");
             if grant.challenge.as_deref() != Some(s256(&verifier).as_str()) {
-                return oauth_error("invalid_request", "Value passed for the code verifier was invalid.");
+                return oauth_error(
+                    "invalid_request",
+                    "Value passed for the code verifier was invalid.",
+                );
             }
             if grant.redirect_uri != get("redirect_uri") {
                 return oauth_error("invalid_request", "Value passed for the redirect uri did not match the uri of the authorization code.");
@@ -122,9 +132,18 @@ async fn token(s: S, req: HttpRequest, body: web::Bytes) -> HttpResponse {
             let Some(user) = lock(&s.tokens).take_refresh(&get("refresh_token")) else {
                 return oauth_error("invalid_grant", "Value passed for the token was invalid.");
             };
-            (user, "tweet.read tweet.write users.read offline.access".into(), true)
+            (
+                user,
+                "tweet.read tweet.write users.read offline.access".into(),
+                true,
+            )
         }
-        _ => return oauth_error("invalid_request", "Missing required parameter [grant_type]."),
+        _ => {
+            return oauth_error(
+                "invalid_request",
+                "Missing required parameter [grant_type].",
+            )
+        }
     };
     let (access, refresh) = s.grant(&user);
     let mut answer = json!({
@@ -151,8 +170,9 @@ async fn me(s: S, req: HttpRequest) -> HttpResponse {
         return r;
     }
     match authed(&s, &req) {
-        Ok(_) => HttpResponse::Ok()
-            .json(json!({"data": {"id": s.user.id, "name": "Ada Lovelace", "username": s.user.handle}})),
+        Ok(_) => HttpResponse::Ok().json(
+            json!({"data": {"id": s.user.id, "name": "Ada Lovelace", "username": s.user.handle}}),
+        ),
         Err(r) => r,
     }
 }
@@ -181,14 +201,29 @@ async fn create(s: S, req: HttpRequest, body: web::Bytes) -> HttpResponse {
         Err(r) => return r,
     };
     let Ok(body) = serde_json::from_slice::<serde_json::Value>(&body) else {
-        return problem(400, "Invalid Request", "One or more parameters to your request was invalid.");
+        return problem(
+            400,
+            "Invalid Request",
+            "One or more parameters to your request was invalid.",
+        );
     };
     let Some(text) = body["text"].as_str().map(str::to_string) else {
-        return problem(400, "Invalid Request", "One or more parameters to your request was invalid.");
+        return problem(
+            400,
+            "Invalid Request",
+            "One or more parameters to your request was invalid.",
+        );
     };
     let mut posts = lock(&s.posts);
-    if posts.iter().any(|p| !p.deleted && p.author == user && p.text == text) {
-        return problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.");
+    if posts
+        .iter()
+        .any(|p| !p.deleted && p.author == user && p.text == text)
+    {
+        return problem(
+            403,
+            "Forbidden",
+            "You are not allowed to create a Tweet with duplicate content.",
+        );
     }
     let post = FakePost {
         id: format!("18{:017}", posts.len() + 1),
@@ -197,7 +232,8 @@ async fn create(s: S, req: HttpRequest, body: web::Bytes) -> HttpResponse {
         raw: body,
         deleted: false,
     };
-    let answer = json!({"data": {"id": post.id, "text": post.text, "edit_history_tweet_ids": [post.id]}});
+    let answer =
+        json!({"data": {"id": post.id, "text": post.text, "edit_history_tweet_ids": [post.id]}});
     posts.push(post);
     HttpResponse::Created().json(answer)
 }
@@ -256,7 +292,11 @@ async fn delete(s: S, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
             post.deleted = true;
             HttpResponse::Ok().json(json!({"data": {"deleted": true}}))
         }
-        Some(_) => problem(403, "Forbidden", "You are not authorized to delete this Tweet."),
+        Some(_) => problem(
+            403,
+            "Forbidden",
+            "You are not authorized to delete this Tweet.",
+        ),
         None => problem(404, "Not Found Error", "Could not find tweet."),
     }
 }

@@ -104,7 +104,10 @@ impl Bluesky {
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         if answer.success() {
-            if let Some(uri) = answer.json().and_then(|j| j["uri"].as_str().map(str::to_string)) {
+            if let Some(uri) = answer
+                .json()
+                .and_then(|j| j["uri"].as_str().map(str::to_string))
+            {
                 return Ok(Some(published(account, &uri)));
             }
         }
@@ -356,8 +359,7 @@ impl Network for Bluesky {
             .bearer_auth(refresh);
         let answer = send(request, Call::Idempotent).await?;
         // A session already expired or gone is as good as deleted.
-        if answer.success() || answer.status == StatusCode::UNAUTHORIZED || token_problem(&answer)
-        {
+        if answer.success() || answer.status == StatusCode::UNAUTHORIZED || token_problem(&answer) {
             return Ok(());
         }
         Err(Self::error(Call::Idempotent, &answer))
@@ -378,8 +380,13 @@ impl Network for Bluesky {
         let Some(posts) = json.as_ref().and_then(|j| j["posts"].as_array()) else {
             return Err(Self::error(Call::Idempotent, &answer));
         };
-        let Some(post) = posts.iter().find(|p| p["uri"].as_str() == Some(external_id)) else {
-            return Err(NetworkError::Rejected(format!("{external_id} is not there")));
+        let Some(post) = posts
+            .iter()
+            .find(|p| p["uri"].as_str() == Some(external_id))
+        else {
+            return Err(NetworkError::Rejected(format!(
+                "{external_id} is not there"
+            )));
         };
         let sum = |a: &str, b: &str| Some(post[a].as_i64()? + post[b].as_i64().unwrap_or(0));
         Ok(Metrics {

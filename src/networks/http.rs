@@ -31,6 +31,11 @@ impl Answer {
     /// The network's readable message: the first of the fields the four networks use.
     pub fn message(&self) -> String {
         if let Some(json) = self.json() {
+            // AT Protocol: a machine-readable `error` and a readable `message`; keep both.
+            if let (Some(error), Some(message)) = (json["error"].as_str(), json["message"].as_str())
+            {
+                return format!("{} {error}: {message}", self.status.as_u16());
+            }
             for field in ["message", "detail", "error_description", "error", "title"] {
                 if let Some(text) = json.get(field).and_then(|v| v.as_str()) {
                     return format!("{} {text}", self.status.as_u16());
@@ -128,8 +133,17 @@ pub(crate) fn classify(kind: NetworkKind, call: Call, answer: &Answer) -> Networ
 /// `X-RateLimit-Reset` (ISO 8601), Bluesky's `RateLimit-Reset` (epoch seconds). Several
 /// signals: the latest wins. None: LinkedIn's daily limits reset at the next midnight UTC,
 /// the others are tried again in a minute. Never earlier than a second from `now`.
-pub fn rate_limit_from(kind: NetworkKind, headers: &HeaderMap, now: DateTime<Utc>) -> DateTime<Utc> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+pub fn rate_limit_from(
+    kind: NetworkKind,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     let mut found: Vec<DateTime<Utc>> = Vec::new();
     if let Some(value) = header("retry-after") {
         if let Ok(secs) = value.parse::<i64>() {
@@ -202,7 +216,10 @@ mod tests {
         let now = at("2025-03-01T10:00:00Z");
         let from = |kind, h: &[(&str, &str)]| rate_limit_from(kind, &headers(h), now);
         use NetworkKind::*;
-        assert_eq!(from(X, &[("retry-after", "120")]), at("2025-03-01T10:02:00Z"));
+        assert_eq!(
+            from(X, &[("retry-after", "120")]),
+            at("2025-03-01T10:02:00Z")
+        );
         assert_eq!(
             from(X, &[("Retry-After", "Sat, 01 Mar 2025 10:05:00 GMT")]),
             at("2025-03-01T10:05:00Z")
@@ -223,7 +240,10 @@ mod tests {
             at("2025-03-02T02:00:00Z")
         );
         assert_eq!(
-            from(Mastodon, &[("X-RateLimit-Reset", "2025-03-01T10:04:59.123Z")]),
+            from(
+                Mastodon,
+                &[("X-RateLimit-Reset", "2025-03-01T10:04:59.123Z")]
+            ),
             at("2025-03-01T10:04:59.123Z")
         );
         assert_eq!(

@@ -130,7 +130,11 @@ fn unescape(commentary: &str) -> String {
     let mut out = String::with_capacity(commentary.len());
     let mut chars = commentary.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' && chars.peek().is_some_and(|n| LITTLE_TEXT_RESERVED.contains(n)) {
+        if c == '\\'
+            && chars
+                .peek()
+                .is_some_and(|n| LITTLE_TEXT_RESERVED.contains(n))
+        {
             continue;
         }
         out.push(c);
@@ -194,7 +198,10 @@ impl Network for Linkedin {
         let Some(sub) = json.as_ref().and_then(|j| j["sub"].as_str()) else {
             return Err(self.error(Call::Idempotent, &answer));
         };
-        let name = json.as_ref().and_then(|j| j["name"].as_str()).unwrap_or(sub);
+        let name = json
+            .as_ref()
+            .and_then(|j| j["name"].as_str())
+            .unwrap_or(sub);
         Ok(Identity {
             external_user_id: sub.to_string(),
             handle: name.to_string(),
@@ -229,7 +236,11 @@ impl Network for Linkedin {
         if !answer.success() {
             return Err(self.error(Call::Create, &answer));
         }
-        match answer.headers.get("x-restli-id").and_then(|v| v.to_str().ok()) {
+        match answer
+            .headers
+            .get("x-restli-id")
+            .and_then(|v| v.to_str().ok())
+        {
             Some(urn) if !urn.trim().is_empty() => Ok(Published {
                 external_id: urn.trim().to_string(),
                 external_url: Some(post_url(urn.trim())),

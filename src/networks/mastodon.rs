@@ -161,11 +161,14 @@ impl Network for Mastodon {
         base_url: Option<&str>,
         tokens: &TokenSet,
     ) -> Result<Identity, NetworkError> {
-        let instance = base_url
-            .ok_or_else(|| NetworkError::Rejected("no Mastodon instance given".into()))?;
+        let instance =
+            base_url.ok_or_else(|| NetworkError::Rejected("no Mastodon instance given".into()))?;
         let request = self
             .http
-            .get(format!("{}/api/v1/accounts/verify_credentials", base(instance)))
+            .get(format!(
+                "{}/api/v1/accounts/verify_credentials",
+                base(instance)
+            ))
             .bearer_auth(&tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());
@@ -246,7 +249,10 @@ impl Network for Mastodon {
     async fn delete(&self, account: &Account, external_id: &str) -> Result<(), NetworkError> {
         let request = self
             .http
-            .delete(Self::api(account, &format!("/api/v1/statuses/{external_id}"))?)
+            .delete(Self::api(
+                account,
+                &format!("/api/v1/statuses/{external_id}"),
+            )?)
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         if answer.success() || answer.status == StatusCode::NOT_FOUND {
@@ -261,14 +267,11 @@ impl Network for Mastodon {
                 "revoking needs the instance's registered app".into(),
             ));
         };
-        let request = self
-            .http
-            .post(Self::api(account, "/oauth/revoke")?)
-            .form(&[
-                ("client_id", app.client_id.as_str()),
-                ("client_secret", app.client_secret.expose_secret()),
-                ("token", account.tokens.access_token.as_str()),
-            ]);
+        let request = self.http.post(Self::api(account, "/oauth/revoke")?).form(&[
+            ("client_id", app.client_id.as_str()),
+            ("client_secret", app.client_secret.expose_secret()),
+            ("token", account.tokens.access_token.as_str()),
+        ]);
         let answer = send(request, Call::Idempotent).await?;
         // Revoking a token the instance no longer knows is done already.
         if answer.success() || answer.status == StatusCode::UNAUTHORIZED {
@@ -280,7 +283,10 @@ impl Network for Mastodon {
     async fn metrics(&self, account: &Account, external_id: &str) -> Result<Metrics, NetworkError> {
         let request = self
             .http
-            .get(Self::api(account, &format!("/api/v1/statuses/{external_id}"))?)
+            .get(Self::api(
+                account,
+                &format!("/api/v1/statuses/{external_id}"),
+            )?)
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());

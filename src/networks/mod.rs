@@ -95,7 +95,10 @@ impl fmt::Debug for TokenSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenSet")
             .field("access_token", &"[redacted]")
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
             .field("expires_at", &self.expires_at)
             .field("scope", &self.scope)
             .finish()
@@ -231,8 +234,7 @@ pub trait Network: Send + Sync {
     ) -> Result<Identity, NetworkError>;
     /// New tokens; a missing refresh token in the answer keeps the previous one.
     async fn refresh(&self, account: &Account) -> Result<TokenSet, RefreshError>;
-    async fn publish(&self, account: &Account, post: &Post<'_>)
-        -> Result<Published, NetworkError>;
+    async fn publish(&self, account: &Account, post: &Post<'_>) -> Result<Published, NetworkError>;
     /// After an unknown outcome or a crash: is this share's post already at the network?
     async fn find(
         &self,
@@ -243,6 +245,5 @@ pub trait Network: Send + Sync {
     async fn delete(&self, account: &Account, external_id: &str) -> Result<(), NetworkError>;
     /// Revokes the tokens where the network allows it (Mastodon); `Ok` elsewhere.
     async fn revoke(&self, account: &Account) -> Result<(), NetworkError>;
-    async fn metrics(&self, account: &Account, external_id: &str)
-        -> Result<Metrics, NetworkError>;
+    async fn metrics(&self, account: &Account, external_id: &str) -> Result<Metrics, NetworkError>;
 }

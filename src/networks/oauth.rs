@@ -86,9 +86,8 @@ impl OAuthApp<'_> {
             .add_scopes(scopes.split_whitespace().map(|s| Scope::new(s.into())));
         if let Some(verifier) = pkce_verifier {
             let verifier = PkceCodeVerifier::new(verifier.to_string());
-            request = request.set_pkce_challenge(PkceCodeChallenge::from_code_verifier_sha256(
-                &verifier,
-            ));
+            request =
+                request.set_pkce_challenge(PkceCodeChallenge::from_code_verifier_sha256(&verifier));
         }
         Ok(request.url().0)
     }
@@ -110,9 +109,7 @@ impl OAuthApp<'_> {
         let caller = caller(http);
         match request.request_async(&caller).await {
             Ok(answer) => Ok(token_set(&answer, None)),
-            Err(RequestTokenError::ServerResponse(e)) => {
-                Err(NetworkError::Rejected(describe(&e)))
-            }
+            Err(RequestTokenError::ServerResponse(e)) => Err(NetworkError::Rejected(describe(&e))),
             Err(e) => Err(NetworkError::Transient(failure(&e))),
         }
     }
@@ -169,7 +166,10 @@ fn failure(e: &RequestTokenError<HttpFailure, BasicErrorResponse>) -> String {
 }
 
 /// The token set from a token answer; `previous_refresh` survives an answer without one.
-pub(crate) fn token_set<TR: TokenResponse>(answer: &TR, previous_refresh: Option<&str>) -> TokenSet {
+pub(crate) fn token_set<TR: TokenResponse>(
+    answer: &TR,
+    previous_refresh: Option<&str>,
+) -> TokenSet {
     TokenSet {
         access_token: answer.access_token().secret().clone(),
         refresh_token: answer
@@ -177,12 +177,9 @@ pub(crate) fn token_set<TR: TokenResponse>(answer: &TR, previous_refresh: Option
             .map(|r| r.secret().clone())
             .or_else(|| previous_refresh.map(str::to_string)),
         expires_at: answer.expires_in().and_then(expiry),
-        scope: answer.scopes().map(|s| {
-            s.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        }),
+        scope: answer
+            .scopes()
+            .map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
     }
 }
 
@@ -205,7 +202,9 @@ pub(crate) enum HttpFailure {
 /// request failures so they never read as a refusal.
 fn caller(
     http: &reqwest::Client,
-) -> impl Fn(HttpRequest) -> std::pin::Pin<
+) -> impl Fn(
+    HttpRequest,
+) -> std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<HttpResponse, HttpFailure>> + Send>,
 > {
     let http = http.clone();

@@ -22,7 +22,9 @@ impl Networks {
     pub fn new(settings: &NetworksSettings, allow_private_urls: bool) -> anyhow::Result<Networks> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_millis(settings.request_timeout_ms))
-            .connect_timeout(Duration::from_millis(settings.request_timeout_ms.min(10_000)))
+            .connect_timeout(Duration::from_millis(
+                settings.request_timeout_ms.min(10_000),
+            ))
             // An API that redirects is misconfigured; following it could leave the host the
             // user's URL was validated for.
             .redirect(reqwest::redirect::Policy::none())

@@ -82,7 +82,10 @@ pub fn facets(text: &str) -> Vec<Facet> {
     let mut out = Vec::new();
     let mut word_start = 0;
     // Words are split on whitespace; offsets are `str` byte indices, which are UTF-8 offsets.
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         if !c.is_whitespace() {
             continue;
         }
@@ -186,6 +189,9 @@ mod tests {
         let f = facets("see https://a.example/x. #tag!");
         assert_eq!(f[0].feature, Feature::Link("https://a.example/x".into()));
         assert_eq!(f[1].feature, Feature::Tag("tag".into()));
-        assert_eq!(&"see https://a.example/x. #tag!"[f[1].byte_start..f[1].byte_end], "#tag");
+        assert_eq!(
+            &"see https://a.example/x. #tag!"[f[1].byte_start..f[1].byte_end],
+            "#tag"
+        );
     }
 }

@@ -116,7 +116,11 @@ impl Network for X {
         _base_url: Option<&str>,
         tokens: &TokenSet,
     ) -> Result<Identity, NetworkError> {
-        let answer = send(self.get("/2/users/me", &tokens.access_token), Call::Idempotent).await?;
+        let answer = send(
+            self.get("/2/users/me", &tokens.access_token),
+            Call::Idempotent,
+        )
+        .await?;
         let json = answer.json().filter(|_| answer.success());
         let data = json.as_ref().map(|j| &j["data"]);
         match data.and_then(|d| Some((d["id"].as_str()?, d["username"].as_str()?))) {
@@ -159,7 +163,11 @@ impl Network for X {
             "/2/users/{}/tweets?max_results=20&tweet.fields=entities",
             account.external_user_id
         );
-        let answer = send(self.get(&path, &account.tokens.access_token), Call::Idempotent).await?;
+        let answer = send(
+            self.get(&path, &account.tokens.access_token),
+            Call::Idempotent,
+        )
+        .await?;
         let json = answer.json().filter(|_| answer.success());
         let Some(json) = json else {
             return Err(Self::error(Call::Idempotent, &answer));
@@ -197,10 +205,13 @@ impl Network for X {
     }
 
     async fn metrics(&self, account: &Account, external_id: &str) -> Result<Metrics, NetworkError> {
-        let path = format!(
-            "/2/tweets/{external_id}?tweet.fields=public_metrics,non_public_metrics"
-        );
-        let answer = send(self.get(&path, &account.tokens.access_token), Call::Idempotent).await?;
+        let path =
+            format!("/2/tweets/{external_id}?tweet.fields=public_metrics,non_public_metrics");
+        let answer = send(
+            self.get(&path, &account.tokens.access_token),
+            Call::Idempotent,
+        )
+        .await?;
         let json = answer.json().filter(|_| answer.success());
         let Some(data) = json.as_ref().map(|j| &j["data"]).filter(|d| d.is_object()) else {
             return Err(Self::error(Call::Idempotent, &answer));
