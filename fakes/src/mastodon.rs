@@ -18,11 +18,14 @@ pub const MAX_CHARS: usize = 500;
 
 type S = web::Data<Arc<Shared>>;
 
+/// (account, Idempotency-Key) → (status id, when first used).
+type Keys = HashMap<(String, String), (String, DateTime<Utc>)>;
+
 /// Registered apps (client id → secret, redirect) and replayable idempotency keys.
 #[derive(Default)]
 struct Instance {
     apps: Mutex<HashMap<String, (String, String)>>,
-    keys: Mutex<HashMap<(String, String), (String, DateTime<Utc>)>>,
+    keys: Mutex<Keys>,
 }
 
 type I = web::Data<Instance>;

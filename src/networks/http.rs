@@ -70,31 +70,21 @@ pub(crate) async fn send(request: RequestBuilder, call: Call) -> Result<Answer, 
 }
 
 fn transport(error: &reqwest::Error, call: Call) -> NetworkError {
+    // Described without reqwest's text, which carries the URL (and any query it has).
     let what = if error.is_timeout() {
-        "timed out".to_string()
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else if error.is_body() || error.is_decode() {
+        "the answer broke off"
     } else {
-        // Without the URL: it may carry a query the logs need not see.
-        format!("{}", error.without_url_ref())
+        "the connection failed"
     };
     // A refused connection never reached the network: nothing can have been created.
     if call == Call::Create && !error.is_connect() {
-        NetworkError::Unknown(what)
+        NetworkError::Unknown(what.into())
     } else {
-        NetworkError::Transient(what)
-    }
-}
-
-trait WithoutUrl {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrl for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let mut text = self.to_string();
-        if let Some(url) = self.url() {
-            text = text.replace(url.as_str(), "…");
-        }
-        text
+        NetworkError::Transient(what.into())
     }
 }
 
