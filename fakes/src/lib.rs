@@ -19,6 +19,7 @@
 
 pub mod bluesky;
 mod common;
+mod helpers;
 pub mod linkedin;
 pub mod mastodon;
 pub mod x;

@@ -78,3 +78,97 @@ pub fn near(actual: chrono::DateTime<chrono::Utc>, expected: chrono::DateTime<ch
     let gap = (actual - expected).num_seconds().abs();
     assert!(gap <= 2, "{actual} is not near {expected}");
 }
+
+/// Scripts steer the fakes over HTTP the way tests do in process.
+#[tokio::test]
+async fn the_fakes_are_controlled_over_http_too() {
+    let fake = vouch_fakes::mastodon::start().unwrap();
+    let http = reqwest::Client::new();
+    let base = fake.url();
+    let tokens: serde_json::Value = http
+        .post(format!("{base}/_fake/tokens"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = tokens["access_token"].as_str().unwrap();
+    let answer = http
+        .post(format!("{base}/_fake/faults"))
+        .json(
+            &serde_json::json!({"endpoint": "create", "fault": {"kind": "rate_limit"}, "times": 1}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 204);
+    let create = || {
+        http.post(format!("{base}/api/v1/statuses"))
+            .bearer_auth(access)
+            .json(&serde_json::json!({"status": "hello"}))
+            .send()
+    };
+    let limited = create().await.unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers()["x-ratelimit-reset"]
+        .to_str()
+        .unwrap()
+        .ends_with('Z'));
+    assert_eq!(create().await.unwrap().status(), 200);
+    let posts: serde_json::Value = http
+        .get(format!("{base}/_fake/posts"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(posts[0]["text"], "hello");
+    let counters: serde_json::Value = http
+        .get(format!("{base}/_fake/counters"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(counters["create"], 2);
+    http.post(format!("{base}/_fake/expire_tokens"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(create().await.unwrap().status(), 401);
+}
+
+#[test]
+fn secrets_stay_out_of_debug_output() {
+    let s = settings();
+    let mut li = s.linkedin.clone();
+    li.client_secret = secrecy::SecretString::from("li-secret-value");
+    let account = Account {
+        base_url: None,
+        external_user_id: "u".into(),
+        handle: "h".into(),
+        tokens: TokenSet {
+            access_token: "access-value".into(),
+            refresh_token: Some("refresh-value".into()),
+            expires_at: None,
+            scope: None,
+        },
+        app: Some(vouch::networks::AppCredentials {
+            client_id: "id".into(),
+            client_secret: secrecy::SecretString::from("app-secret-value"),
+            base_url: None,
+        }),
+    };
+    let printed = format!("{li:?} {account:?}");
+    for secret in [
+        "li-secret-value",
+        "access-value",
+        "refresh-value",
+        "app-secret-value",
+    ] {
+        assert!(!printed.contains(secret), "{secret} in {printed}");
+    }
+}
