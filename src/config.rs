@@ -27,6 +27,7 @@ pub struct Settings {
     pub claims: ClaimSettings,
     pub shares: ShareSettings,
     pub metrics: MetricsSettings,
+    pub networks: NetworksSettings,
 }
 
 /// The job workers (`jobs::worker`): inside `vouch serve` when enabled, alone in `vouch worker`.
@@ -43,6 +44,57 @@ pub struct WorkerSettings {
     pub lease_secs: u64,
     /// The first retry's delay; each next one doubles (with jitter), at most an hour.
     pub retry_base_ms: u64,
+}
+
+/// The social networks (`networks::Networks`): endpoints from config so tests point them at
+/// local fakes; a network without a client id is reported unavailable, never a 500.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NetworksSettings {
+    /// Where the browser goes after connecting an account (the client app); empty: none.
+    pub connect_return_url: String,
+    /// Every call to a network gives up after this long (an unknown outcome on a create).
+    pub request_timeout_ms: u64,
+    pub linkedin: LinkedinSettings,
+    pub x: XSettings,
+    pub mastodon: MastodonSettings,
+    pub bluesky: BlueskySettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LinkedinSettings {
+    pub auth_url: String,
+    pub token_url: String,
+    pub api_url: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// `LinkedIn-Version` (YYYYMM); LinkedIn retires versions after about a year (426).
+    pub version: String,
+    pub scopes: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct XSettings {
+    pub auth_url: String,
+    pub token_url: String,
+    pub api_url: String,
+    pub client_id: String,
+    /// Empty for a public client (PKCE only); set, it is sent with HTTP Basic.
+    pub client_secret: SecretString,
+    pub scopes: String,
+}
+
+/// Mastodon apps are registered per instance with these details.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MastodonSettings {
+    pub client_name: String,
+    pub scopes: String,
+    pub website: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BlueskySettings {
+    /// The service an account signs in to when the user names none.
+    pub default_service_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

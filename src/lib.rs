@@ -20,6 +20,7 @@ pub mod ids;
 pub mod jobs;
 pub mod mail;
 pub mod moderation;
+pub mod networks;
 pub mod privacy;
 pub mod shares;
 pub mod social;

@@ -1,0 +1,251 @@
+//! The one place where an HTTP answer becomes a [`NetworkError`]: failures classified by
+//! whether the call created something, and every network's rate-limit signal read the same way.
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use reqwest::header::HeaderMap;
+use reqwest::{RequestBuilder, StatusCode};
+
+use super::{NetworkError, NetworkKind};
+
+/// Whether a failed call may have had an effect that a blind retry would repeat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Call {
+    /// Creates a post: a timeout, a reset or a 5xx leaves the outcome unknown.
+    Create,
+    /// Reads, deletes, refreshes: safe to repeat, so a failure is transient.
+    Idempotent,
+}
+
+/// A network's answer, read whole.
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The network's readable message: the first of the fields the four networks use.
+    pub fn message(&self) -> String {
+        if let Some(json) = self.json() {
+            // AT Protocol: a machine-readable `error` and a readable `message`; keep both.
+            if let (Some(error), Some(message)) = (json["error"].as_str(), json["message"].as_str())
+            {
+                return format!("{} {error}: {message}", self.status.as_u16());
+            }
+            for field in ["message", "detail", "error_description", "error", "title"] {
+                if let Some(text) = json.get(field).and_then(|v| v.as_str()) {
+                    return format!("{} {text}", self.status.as_u16());
+                }
+            }
+        }
+        let body = String::from_utf8_lossy(&self.body);
+        let body: String = body.chars().take(200).collect();
+        format!("{} {}", self.status.as_u16(), body.trim())
+    }
+
+    pub fn success(&self) -> bool {
+        self.status.is_success()
+    }
+}
+
+/// Sends the request and reads the whole answer; transport failures are classified by `call`.
+pub(crate) async fn send(request: RequestBuilder, call: Call) -> Result<Answer, NetworkError> {
+    let response = request.send().await.map_err(|e| transport(&e, call))?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| transport(&e, call))?
+        .to_vec();
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn transport(error: &reqwest::Error, call: Call) -> NetworkError {
+    // Described without reqwest's text, which carries the URL (and any query it has).
+    let what = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else if error.is_body() || error.is_decode() {
+        "the answer broke off"
+    } else {
+        "the connection failed"
+    };
+    // A refused connection never reached the network: nothing can have been created.
+    if call == Call::Create && !error.is_connect() {
+        NetworkError::Unknown(what.into())
+    } else {
+        NetworkError::Transient(what.into())
+    }
+}
+
+/// The error for an answer that no network-specific rule claimed: 429 with the network's reset
+/// time, 401, 5xx (unknown on create, transient otherwise), other 4xx rejected.
+pub(crate) fn classify(kind: NetworkKind, call: Call, answer: &Answer) -> NetworkError {
+    let status = answer.status;
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return NetworkError::RateLimited {
+            retry_at: rate_limit_from(kind, &answer.headers, Utc::now()),
+        };
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        return NetworkError::Unauthorized(answer.message());
+    }
+    if status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT {
+        return match call {
+            Call::Create => NetworkError::Unknown(answer.message()),
+            Call::Idempotent => NetworkError::Transient(answer.message()),
+        };
+    }
+    if status.is_success() {
+        // A 2xx whose body could not be read as the contract says.
+        let message = format!("unexpected answer: {}", answer.message());
+        return match call {
+            Call::Create => NetworkError::Unknown(message),
+            Call::Idempotent => NetworkError::Transient(message),
+        };
+    }
+    NetworkError::Rejected(answer.message())
+}
+
+/// When a rate-limited account may call again, from whichever signal the answer carries:
+/// `Retry-After` (seconds or an HTTP date), X's `x-rate-limit-reset` (epoch seconds, or its
+/// daily `x-user-limit-24hour-reset` when that budget is spent), Mastodon's
+/// `X-RateLimit-Reset` (ISO 8601), Bluesky's `RateLimit-Reset` (epoch seconds). Several
+/// signals: the latest wins. None: LinkedIn's daily limits reset at the next midnight UTC,
+/// the others are tried again in a minute. Never earlier than a second from `now`.
+pub fn rate_limit_from(
+    kind: NetworkKind,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let mut found: Vec<DateTime<Utc>> = Vec::new();
+    if let Some(value) = header("retry-after") {
+        if let Ok(secs) = value.parse::<i64>() {
+            found.push(now + Duration::seconds(secs.max(0)));
+        } else if let Ok(date) = DateTime::parse_from_rfc2822(value) {
+            found.push(date.with_timezone(&Utc));
+        }
+    }
+    for name in ["x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"] {
+        if let Some(at) = header(name).and_then(|v| reset_time(v, now)) {
+            found.push(at);
+        }
+    }
+    if header("x-user-limit-24hour-remaining") == Some("0") {
+        if let Some(at) = header("x-user-limit-24hour-reset").and_then(|v| reset_time(v, now)) {
+            found.push(at);
+        }
+    }
+    let earliest = now + Duration::seconds(1);
+    match found.into_iter().max() {
+        Some(at) => at.max(earliest),
+        None if kind == NetworkKind::Linkedin => next_midnight_utc(now),
+        None => now + Duration::seconds(60),
+    }
+}
+
+/// A reset header's value: epoch seconds, seconds from now (small numbers, as in the IETF
+/// draft), or an ISO 8601 timestamp.
+fn reset_time(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if let Ok(number) = value.parse::<f64>() {
+        let secs = number.ceil() as i64;
+        return if secs > 1_000_000_000 {
+            Utc.timestamp_opt(secs, 0).single()
+        } else {
+            Some(now + Duration::seconds(secs.max(0)))
+        };
+    }
+    DateTime::parse_from_rfc3339(value)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+fn next_midnight_utc(now: DateTime<Utc>) -> DateTime<Utc> {
+    let tomorrow = now.date_naive() + Duration::days(1);
+    tomorrow.and_time(NaiveTime::MIN).and_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderName, HeaderValue};
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(
+                HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        map
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn each_networks_signal_is_read() {
+        let now = at("2025-03-01T10:00:00Z");
+        let from = |kind, h: &[(&str, &str)]| rate_limit_from(kind, &headers(h), now);
+        use NetworkKind::*;
+        assert_eq!(
+            from(X, &[("retry-after", "120")]),
+            at("2025-03-01T10:02:00Z")
+        );
+        assert_eq!(
+            from(X, &[("Retry-After", "Sat, 01 Mar 2025 10:05:00 GMT")]),
+            at("2025-03-01T10:05:00Z")
+        );
+        assert_eq!(
+            from(X, &[("x-rate-limit-reset", "1740823500")]),
+            at("2025-03-01T10:05:00Z")
+        );
+        assert_eq!(
+            from(
+                X,
+                &[
+                    ("x-rate-limit-reset", "1740823500"),
+                    ("x-user-limit-24hour-remaining", "0"),
+                    ("x-user-limit-24hour-reset", "1740880800"),
+                ]
+            ),
+            at("2025-03-02T02:00:00Z")
+        );
+        assert_eq!(
+            from(
+                Mastodon,
+                &[("X-RateLimit-Reset", "2025-03-01T10:04:59.123Z")]
+            ),
+            at("2025-03-01T10:04:59.123Z")
+        );
+        assert_eq!(
+            from(Bluesky, &[("RateLimit-Reset", "1740823800")]),
+            at("2025-03-01T10:10:00Z")
+        );
+        assert_eq!(from(Linkedin, &[]), at("2025-03-02T00:00:00Z"));
+        assert_eq!(from(Mastodon, &[]), at("2025-03-01T10:01:00Z"));
+        // A reset already past still waits a moment rather than hammering.
+        assert_eq!(
+            from(Bluesky, &[("RateLimit-Reset", "1740823000")]),
+            at("2025-03-01T10:00:01Z")
+        );
+    }
+}
