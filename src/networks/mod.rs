@@ -43,8 +43,21 @@ pub use oauth::new_pkce_verifier;
 pub use registry::Networks;
 pub use x::X;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = Network)]
 pub enum NetworkKind {
     Linkedin,
     X,
@@ -62,6 +75,10 @@ impl NetworkKind {
             Self::Mastodon => "mastodon",
             Self::Bluesky => "bluesky",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<NetworkKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 

@@ -3,26 +3,15 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::stories::captions;
-
 use super::NetworkKind;
 
 /// The length of `text` as `kind` counts it (one implementation, shared with caption checks).
 pub fn length(kind: NetworkKind, text: &str) -> usize {
-    caption_network(kind).measure(text)
+    kind.measure(text)
 }
 
 pub fn max_len(kind: NetworkKind) -> usize {
-    caption_network(kind).limit()
-}
-
-fn caption_network(kind: NetworkKind) -> captions::Network {
-    match kind {
-        NetworkKind::Linkedin => captions::Network::Linkedin,
-        NetworkKind::X => captions::Network::X,
-        NetworkKind::Mastodon => captions::Network::Mastodon,
-        NetworkKind::Bluesky => captions::Network::Bluesky,
-    }
+    kind.limit()
 }
 
 /// The characters LinkedIn's "little text" reserves; unescaped, LinkedIn silently cuts the

@@ -2,45 +2,16 @@
 //! LinkedIn counts characters, X weighs them (URLs 23, wide scripts and emoji 2), Mastodon
 //! counts characters with URLs as 23, Bluesky counts graphemes.
 
-use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
-use utoipa::ToSchema;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Network {
-    Linkedin,
-    X,
-    Mastodon,
-    Bluesky,
-}
+/// The networks are one type across Vouch (`networks::NetworkKind`); captions add how each
+/// one measures a text.
+pub use crate::networks::NetworkKind as Network;
 
 /// Every URL counts as this many characters on X and Mastodon, whatever its length.
 const SHORT_URL: usize = 23;
 
 impl Network {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Network::Linkedin => "linkedin",
-            Network::X => "x",
-            Network::Mastodon => "mastodon",
-            Network::Bluesky => "bluesky",
-        }
-    }
-
-    pub const ALL: [Network; 4] = [
-        Network::Linkedin,
-        Network::X,
-        Network::Mastodon,
-        Network::Bluesky,
-    ];
-
-    pub fn parse(s: &str) -> Option<Network> {
-        Network::ALL.into_iter().find(|n| n.as_str() == s)
-    }
-
     /// The network's post length limit, in its own unit.
     pub fn limit(self) -> usize {
         match self {
