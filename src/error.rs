@@ -59,6 +59,10 @@ pub enum AppError {
         detail: String,
         retry_at: chrono::DateTime<chrono::Utc>,
     },
+    /// A network we called for the client failed or answered nonsense (424: the request was
+    /// fine, what it depends on was not).
+    #[error("{0}")]
+    Upstream(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
@@ -107,6 +111,7 @@ impl AppError {
             Self::RateLimited { .. } => "rate-limited",
             Self::ConsentRequired(_) => "consent-required",
             Self::QuotaExceeded { .. } => "quota-exceeded",
+            Self::Upstream(_) => "network-failed",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::Unexpected(_) => "internal",
@@ -175,6 +180,7 @@ impl ResponseError for AppError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::ConsentRequired(_) => StatusCode::FORBIDDEN,
             Self::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Upstream(_) => StatusCode::FAILED_DEPENDENCY,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -211,6 +211,7 @@ fn serve(
                 }
             })
             .service(http::login_page::login_page)
+            .service(social::routes::oauth_callback)
             .service(web::resource("/api/v1/openapi.json").route(web::get().to(openapi_json)))
             .configure(http::docs::configure)
             .service(

@@ -8,6 +8,7 @@ use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::db::Pool;
 use crate::mail::Mailer;
+use crate::networks::Networks;
 use crate::throttle::PerUser;
 
 #[derive(Clone)]
@@ -20,6 +21,8 @@ pub struct AppState {
     pub check_limiter: Arc<PerUser>,
     /// Seals secrets stored at rest (queued mail bodies, social tokens).
     pub sealer: Sealer,
+    /// The social networks' connectors, over one HTTP client.
+    pub networks: Arc<Networks>,
 }
 
 impl AppState {
@@ -32,8 +35,10 @@ impl AppState {
         );
         let sealer = Sealer::new(&settings.token_encryption_key()?);
         let check_limiter = PerUser::per_minute(settings.claims.checks_per_minute);
+        let networks = Networks::new(&settings.networks, settings.security.allow_private_urls)?;
         Ok(AppState {
             check_limiter: Arc::new(check_limiter),
+            networks: Arc::new(networks),
             sealer,
             pool,
             settings: Arc::new(settings),

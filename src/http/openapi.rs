@@ -53,6 +53,7 @@ use crate::{
         consent::routes::withdraw,
         social::routes::list_accounts,
         social::routes::disconnect,
+        social::routes::connect_account,
         shares::routes::create_shares,
         shares::routes::list_shares,
         shares::routes::get_share,

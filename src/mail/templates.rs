@@ -91,6 +91,30 @@ pub fn story_withdrawn(to: &str, title: &str, cause: &str) -> Mail {
     }
 }
 
+/// A connected account the network no longer accepts.
+pub fn reconnect(to: &str, network: &str, handle: &str, why: &str) -> Mail {
+    Mail {
+        to: to.to_string(),
+        subject: format!("Reconnect your {network} account"),
+        body: format!(
+            "Hello,\n\n{network} no longer accepts the access Vouch had to {handle} ({why}).\n\n\
+             Your shares to {network} wait until you connect the account again in Vouch.\n"
+        ),
+    }
+}
+
+/// A share that could not be published.
+pub fn share_failed(to: &str, channel: &str, error: &str) -> Mail {
+    Mail {
+        to: to.to_string(),
+        subject: format!("Your {channel} share could not be published"),
+        body: format!(
+            "Hello,\n\nYour share to {channel} could not be published:\n\n  {error}\n\n\
+             You can share the story again once the cause is fixed.\n"
+        ),
+    }
+}
+
 /// One mail per moderator listing what entered review since the last one.
 pub fn review_digest(to: &str, entries: &[(String, String)]) -> Mail {
     let list: String = entries

@@ -1,15 +1,28 @@
-//! Publishing one share, as a job on the durable queue. The share is re-read under its lock
-//! when the job runs, so a cancellation or a rejection just before the due time wins: nothing
-//! goes out for a share that is no longer scheduled.
+//! Publishing one share, as a job on the durable queue.
+//!
+//! 1. Under the share's lock: re-read it (a cancellation or rejection just before the due
+//!    time wins), respect the account's rate-limit pause, mark it `publishing` and commit
+//!    before any call to the network.
+//! 2. Call the network. A share found already `publishing` (a crash, a timeout) is first
+//!    looked for at the network ([`Network::find`]); Mastodon's `Idempotency-Key` and
+//!    Bluesky's `rkey` make the retry itself safe too. Never a blind re-post.
+//! 3. Record the outcome in its own transaction: `published` with the external id, or the
+//!    account paused until the network's reset (the job deferred), or a retry with back-off,
+//!    or `failed` with a readable error and a mail. Anything after `published` that fails
+//!    cannot re-post: a re-run finds the share published and does nothing.
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Channel, Share, ShareStatus};
+use super::model::{tracked_url, Channel, Share, ShareStatus};
 use super::repo;
 use crate::db;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::ids;
-use crate::jobs::Job;
+use crate::jobs::{Defer, Job};
+use crate::mail::{self, templates};
+use crate::networks::{NetworkError, Post, Published};
+use crate::social::tokens::{self, Refreshed};
+use crate::social::{self, AccountStatus, SocialAccount};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -21,48 +34,316 @@ impl Job for PublishShare {
     const KIND: &'static str = "share.publish";
 
     async fn run(self, state: AppState) -> anyhow::Result<()> {
-        publish(&state, self.share_id).await?;
+        publish(&state, self.share_id).await
+    }
+
+    async fn give_up(self, state: AppState, error: String) -> anyhow::Result<()> {
+        fail(
+            &state,
+            &self.share_id,
+            format!("gave up after repeated failures: {error}"),
+        )
+        .await?;
         Ok(())
     }
 }
 
-/// What the claimed job found.
+/// What the claimed job found under the lock.
 enum Step {
-    /// Nothing to do: cancelled, already out, or not due (a later job covers a new time).
     Nothing,
-    /// Ours (the careers page): published in the same transaction.
-    Done,
+    Wait(chrono::NaiveDateTime),
+    Fail(String),
+    Post {
+        share: Box<Share>,
+        account: Box<SocialAccount>,
+        resume: bool,
+        language: String,
+    },
 }
 
-async fn publish(state: &AppState, share_id: String) -> AppResult<()> {
+async fn publish(state: &AppState, share_id: String) -> anyhow::Result<()> {
+    let id = share_id.clone();
     let step = db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| -> AppResult<Step> {
-            let Some(share) = repo::lock(conn, &share_id)? else {
+            let Some(share) = repo::lock(conn, &id)? else {
                 return Ok(Step::Nothing);
             };
             let now = ids::now();
-            if share.status() != ShareStatus::Scheduled || share.scheduled_at > now {
+            let status = share.status();
+            let due = share.scheduled_at <= now;
+            if !matches!(status, ShareStatus::Scheduled | ShareStatus::Publishing) {
                 return Ok(Step::Nothing);
             }
-            match share.channel() {
-                Some(Channel::CareersPage) => {
-                    let published = Share {
-                        status: ShareStatus::Published.as_str().into(),
-                        published_at: Some(now),
-                        updated_at: now,
-                        ..share
-                    };
-                    repo::save(conn, &published)?;
-                    Ok(Step::Done)
-                }
-                _ => {
-                    Err(anyhow::anyhow!("publishing to {} is not wired yet", share.channel).into())
-                }
+            if !due {
+                return Ok(Step::Wait(share.scheduled_at));
             }
+            if share.channel() == Some(Channel::CareersPage) {
+                let published = Share {
+                    status: ShareStatus::Published.as_str().into(),
+                    published_at: Some(now),
+                    updated_at: now,
+                    ..share
+                };
+                repo::save(conn, &published)?;
+                return Ok(Step::Nothing);
+            }
+            let account = share
+                .account_id
+                .as_deref()
+                .map(|a| social::repo::find(conn, a))
+                .transpose()?
+                .flatten();
+            let Some(account) = account.filter(|a| a.status() == AccountStatus::Connected) else {
+                return Ok(Step::Fail(format!(
+                    "the {} account is not connected any more; connect it again and share anew",
+                    share.channel
+                )));
+            };
+            if let Some(until) = account.rate_limited_until.filter(|t| *t > now) {
+                return Ok(Step::Wait(until));
+            }
+            let resume = status == ShareStatus::Publishing;
+            let marked = Share {
+                status: status.start_publishing()?.as_str().into(),
+                updated_at: now,
+                ..share
+            };
+            if !repo::save(conn, &marked)? {
+                return Ok(Step::Nothing);
+            }
+            let language =
+                crate::stories::service::load(conn, &marked.org_id, &marked.story_id)?.language;
+            Ok(Step::Post {
+                share: Box::new(Share {
+                    version: marked.version + 1,
+                    ..marked
+                }),
+                account: Box::new(account),
+                resume,
+                language,
+            })
         })
     })
     .await?;
     match step {
-        Step::Nothing | Step::Done => Ok(()),
+        Step::Nothing => Ok(()),
+        Step::Wait(until) => Err(Defer(until).into()),
+        Step::Fail(why) => {
+            fail(state, &share_id, why).await?;
+            Ok(())
+        }
+        Step::Post {
+            share,
+            account,
+            resume,
+            language,
+        } => post(state, *share, *account, resume, &language).await,
     }
+}
+
+async fn post(
+    state: &AppState,
+    share: Share,
+    mut row: SocialAccount,
+    resume: bool,
+    language: &str,
+) -> anyhow::Result<()> {
+    let kind = row
+        .network()
+        .ok_or_else(|| anyhow::anyhow!("unknown network {}", row.network))?;
+    let network = state.networks.get(kind);
+    let link = tracked_url(&state.settings.server.public_url, &share.tracked_code);
+    let post = Post {
+        text: &share.text,
+        link: &link,
+        language: Some(language),
+        key: &share.id,
+    };
+    let mut refreshed = false;
+    loop {
+        let (state2, row2) = (state.clone(), row.clone());
+        let account = db::run(&state.pool, move |conn| tokens::open(&state2, conn, &row2)).await?;
+        let outcome = if resume {
+            match network.find(&account, &post).await {
+                Ok(Some(found)) => Ok(found),
+                Ok(None) => network.publish(&account, &post).await,
+                Err(e) => Err(e),
+            }
+        } else {
+            network.publish(&account, &post).await
+        };
+        match outcome {
+            Ok(published) => return Ok(done(state, &share.id, published).await?),
+            Err(NetworkError::RateLimited { retry_at }) => {
+                let until = retry_at.naive_utc();
+                pause(state, &row.id, &share.id, until).await?;
+                return Err(Defer(until).into());
+            }
+            Err(NetworkError::Unauthorized(why)) if !refreshed => {
+                match tokens::refresh(state, &row.id, row.token_generation).await? {
+                    Refreshed::Fresh => {
+                        refreshed = true;
+                        let id = row.id.clone();
+                        row = db::run(&state.pool, move |conn| -> AppResult<SocialAccount> {
+                            social::repo::find(conn, &id)?.ok_or(AppError::NotFound)
+                        })
+                        .await?;
+                        continue;
+                    }
+                    Refreshed::Rejected(why) => {
+                        fail(
+                            state,
+                            &share.id,
+                            format!("{kind} refused the account's tokens ({why}); reconnect it"),
+                        )
+                        .await?;
+                        return Ok(());
+                    }
+                    Refreshed::Later(later) => anyhow::bail!(
+                        "{kind} refused the token ({why}) and the refresh must wait: {later}"
+                    ),
+                }
+            }
+            Err(NetworkError::Unauthorized(why)) => {
+                let (state2, row2) = (state.clone(), row.clone());
+                let why2 = why.clone();
+                db::run(&state.pool, move |conn| {
+                    tokens::needs_reconnect(&state2, conn, &row2, &why2)
+                })
+                .await?;
+                fail(
+                    state,
+                    &share.id,
+                    format!("{kind} refused the account's tokens ({why}); reconnect it"),
+                )
+                .await?;
+                return Ok(());
+            }
+            Err(NetworkError::Rejected(why)) => {
+                fail(state, &share.id, format!("{kind} refused the post: {why}")).await?;
+                return Ok(());
+            }
+            Err(NetworkError::Duplicate(why)) => {
+                fail(
+                    state,
+                    &share.id,
+                    format!("{kind} refused the post as a duplicate of an earlier one: {why}"),
+                )
+                .await?;
+                return Ok(());
+            }
+            Err(NetworkError::Unavailable) => {
+                fail(
+                    state,
+                    &share.id,
+                    format!("{kind} is not configured on this server"),
+                )
+                .await?;
+                return Ok(());
+            }
+            // The share stays `publishing`: the next attempt looks for the post first.
+            Err(e @ (NetworkError::Unknown(_) | NetworkError::Transient(_))) => {
+                anyhow::bail!("{kind}: {e}")
+            }
+        }
+    }
+}
+
+async fn done(state: &AppState, share_id: &str, published: Published) -> AppResult<()> {
+    let id = share_id.to_string();
+    db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| -> AppResult<()> {
+            let Some(share) = repo::lock(conn, &id)? else {
+                return Ok(());
+            };
+            if share.status() != ShareStatus::Publishing {
+                return Ok(());
+            }
+            let now = ids::now();
+            repo::save(
+                conn,
+                &Share {
+                    status: ShareStatus::Published.as_str().into(),
+                    published_at: Some(now),
+                    external_id: Some(published.external_id),
+                    external_url: published.external_url,
+                    error: None,
+                    updated_at: now,
+                    ..share
+                },
+            )?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Every job of the account waits until the network's reset; the refused share is certainly
+/// not out, so it is `scheduled` again (and may still be cancelled meanwhile).
+async fn pause(
+    state: &AppState,
+    account_id: &str,
+    share_id: &str,
+    until: chrono::NaiveDateTime,
+) -> AppResult<()> {
+    use crate::db::schema::social_accounts;
+    use diesel::prelude::*;
+    let (account, share) = (account_id.to_string(), share_id.to_string());
+    db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| -> AppResult<()> {
+            diesel::update(social_accounts::table.find(&account))
+                .set(social_accounts::rate_limited_until.eq(Some(until)))
+                .execute(conn)?;
+            if let Some(row) = repo::lock(conn, &share)? {
+                if row.status() == ShareStatus::Publishing {
+                    repo::save(
+                        conn,
+                        &Share {
+                            status: ShareStatus::Scheduled.as_str().into(),
+                            updated_at: ids::now(),
+                            ..row
+                        },
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// `failed` with a readable error, and a mail to the ambassador (once).
+async fn fail(state: &AppState, share_id: &str, why: String) -> AppResult<()> {
+    let (state2, id) = (state.clone(), share_id.to_string());
+    db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| -> AppResult<()> {
+            let Some(share) = repo::lock(conn, &id)? else {
+                return Ok(());
+            };
+            if !matches!(
+                share.status(),
+                ShareStatus::Scheduled | ShareStatus::Publishing
+            ) {
+                return Ok(());
+            }
+            let failed = Share {
+                status: ShareStatus::Failed.as_str().into(),
+                error: Some(why.clone()),
+                updated_at: ids::now(),
+                ..share
+            };
+            if !repo::save(conn, &failed)? {
+                return Err(AppError::conflict("the share changed meanwhile"));
+            }
+            let owner = crate::accounts::service::user(conn, &failed.org_id, &failed.user_id)?;
+            mail::queue(
+                conn,
+                &state2,
+                Some(&failed.org_id),
+                templates::share_failed(&owner.email, &failed.channel, &why),
+            )?;
+            Ok(())
+        })
+    })
+    .await
 }

@@ -2,9 +2,11 @@
 //! tokens sealed at rest. Connecting (OAuth, Bluesky sessions) is in `connect`; keeping tokens
 //! fresh in `tokens`.
 
+pub mod connect;
 pub mod model;
 pub mod repo;
 pub mod routes;
 pub mod service;
+pub mod tokens;
 
 pub use model::{AccountStatus, SocialAccount};

@@ -19,6 +19,7 @@ mod nul;
 mod outbox;
 mod policy;
 mod privacy;
+mod publishing;
 mod service;
 mod shares;
 mod stories;

@@ -8,6 +8,37 @@ use super::stories::company_story;
 use super::TestApp;
 
 impl TestApp {
+    /// When the queued publishing jobs are due.
+    pub fn publish_job_times(&self) -> Vec<chrono::NaiveDateTime> {
+        use diesel::prelude::*;
+        use vouch::db::schema::jobs;
+        let mut conn = self.state.pool.get().unwrap();
+        jobs::table
+            .filter(jobs::kind.eq("share.publish"))
+            .select(jobs::run_at)
+            .load(&mut conn)
+            .unwrap()
+    }
+
+    /// As if the waits had passed: every job due, no account paused.
+    pub fn skip_waits(&self) {
+        use diesel::prelude::*;
+        use vouch::db::schema::{jobs, social_accounts};
+        let mut conn = self.state.pool.get().unwrap();
+        let past = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        diesel::update(jobs::table)
+            .set(jobs::run_at.eq(past))
+            .execute(&mut conn)
+            .unwrap();
+        diesel::update(social_accounts::table)
+            .set(social_accounts::rate_limited_until.eq(Some(past)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+
     /// Agrees to the org's current consent text as `token`'s user.
     pub async fn consent(&self, token: &str) {
         let text: Value = self
