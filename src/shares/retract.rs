@@ -1,14 +1,17 @@
 //! Taking a published share down after its story was withdrawn, as a job: the careers page
-//! drops it at once; a network post is deleted where the network allows it.
+//! drops it at once; a network post is deleted where the network allows it (a post already
+//! gone counts as deleted).
 
 use serde::{Deserialize, Serialize};
 
 use super::model::{Channel, Share, ShareStatus};
 use super::repo;
 use crate::db;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::ids;
-use crate::jobs::Job;
+use crate::jobs::{Defer, Job};
+use crate::networks::NetworkError;
+use crate::social::{self, tokens, AccountStatus, SocialAccount};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -20,43 +23,118 @@ impl Job for RetractShare {
     const KIND: &'static str = "share.retract";
 
     async fn run(self, state: AppState) -> anyhow::Result<()> {
-        retract(&state, self.share_id).await?;
-        Ok(())
+        retract(&state, self.share_id).await
     }
 }
 
-async fn retract(state: &AppState, share_id: String) -> AppResult<()> {
-    db::run(&state.pool, move |conn| {
-        db::transaction(conn, |conn| -> AppResult<()> {
-            let Some(share) = repo::lock(conn, &share_id)? else {
-                return Ok(());
+enum Step {
+    Nothing,
+    Delete(Box<Share>, Box<SocialAccount>),
+}
+
+async fn retract(state: &AppState, share_id: String) -> anyhow::Result<()> {
+    let id = share_id.clone();
+    let step = db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| -> AppResult<Step> {
+            let Some(share) = repo::lock(conn, &id)? else {
+                return Ok(Step::Nothing);
             };
-            match (share.status(), share.channel()) {
-                // Still being posted: wait for the outcome, then take it down.
-                (ShareStatus::Publishing, _) => Err(anyhow::anyhow!(
-                    "share {share_id} is still being published; retracting it next time"
-                )
-                .into()),
-                (ShareStatus::Published, Some(Channel::CareersPage)) => {
-                    let now = ids::now();
-                    repo::save(
-                        conn,
-                        &Share {
-                            status: share.status().retract()?.as_str().into(),
-                            updated_at: now,
-                            ..share
-                        },
-                    )?;
-                    Ok(())
+            match share.status() {
+                ShareStatus::Publishing => Err(AppError::conflict(format!(
+                    "share {id} is still being published; retracting it next time"
+                ))),
+                ShareStatus::Published if share.channel() == Some(Channel::CareersPage) => {
+                    mark(conn, share, None)?;
+                    Ok(Step::Nothing)
                 }
-                (ShareStatus::Published, _) => Err(anyhow::anyhow!(
-                    "deleting posts at {} is not wired yet",
-                    share.channel
-                )
-                .into()),
-                _ => Ok(()),
+                ShareStatus::Published => {
+                    let account = share
+                        .account_id
+                        .as_deref()
+                        .map(|a| social::repo::find(conn, a))
+                        .transpose()?
+                        .flatten()
+                        .filter(|a| a.status() == AccountStatus::Connected && a.access_token.is_some());
+                    match account {
+                        Some(a) => Ok(Step::Delete(Box::new(share), Box::new(a))),
+                        None => {
+                            // Nobody holds a key to it any more: say so on the share.
+                            let note = format!(
+                                "withdrawn, but the {} post could not be deleted: the account is no longer connected",
+                                share.channel
+                            );
+                            repo::save(conn, &Share { error: Some(note), updated_at: ids::now(), ..share })?;
+                            Ok(Step::Nothing)
+                        }
+                    }
+                }
+                _ => Ok(Step::Nothing),
             }
         })
     })
-    .await
+    .await?;
+    let Step::Delete(share, row) = step else {
+        return Ok(());
+    };
+    let kind = row
+        .network()
+        .ok_or_else(|| anyhow::anyhow!("unknown network {}", row.network))?;
+    let (state2, row2) = (state.clone(), (*row).clone());
+    let account = db::run(&state.pool, move |conn| tokens::open(&state2, conn, &row2)).await?;
+    let external = share.external_id.clone().unwrap_or_default();
+    match state.networks.get(kind).delete(&account, &external).await {
+        Ok(()) => {}
+        Err(NetworkError::RateLimited { retry_at }) => {
+            return Err(Defer(retry_at.naive_utc()).into())
+        }
+        Err(e @ (NetworkError::Transient(_) | NetworkError::Unknown(_))) => {
+            anyhow::bail!("{kind}: {e}")
+        }
+        Err(e) => {
+            let note = format!("withdrawn, but {kind} refused to delete the post: {e}");
+            db::run(&state.pool, move |conn| {
+                db::transaction(conn, |conn| -> AppResult<()> {
+                    if let Some(s) = repo::lock(conn, &share_id)? {
+                        repo::save(
+                            conn,
+                            &Share {
+                                error: Some(note),
+                                updated_at: ids::now(),
+                                ..s
+                            },
+                        )?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+            return Ok(());
+        }
+    }
+    db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| -> AppResult<()> {
+            if let Some(s) = repo::lock(conn, &share_id)? {
+                if s.status() == ShareStatus::Published {
+                    mark(conn, s, None)?;
+                }
+            }
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(())
+}
+
+fn mark(conn: &mut db::DbConn, share: Share, note: Option<String>) -> AppResult<()> {
+    let status = share.status().retract()?;
+    repo::save(
+        conn,
+        &Share {
+            status: status.as_str().into(),
+            error: note.or(share.error.clone()),
+            updated_at: ids::now(),
+            ..share
+        },
+    )?;
+    Ok(())
 }

@@ -324,3 +324,36 @@ async fn oauth_callbacks_with_a_bad_state_or_an_error_are_clear_4xx() {
         .await;
     assert_eq!(fields(&problem(res, 422).await), ["instance_url"]);
 }
+
+#[tokio::test]
+async fn retracting_a_story_deletes_its_published_posts_at_the_network() {
+    let w = world().await;
+    w.connect_oauth("mastodon", json!({ "instance_url": w.mastodon.url() }))
+        .await;
+    let story = w
+        .app
+        .publishable_story(&w.camille.token, "We ship every week.")
+        .await;
+    let res = w
+        .app
+        .share(
+            &w.amara.token,
+            json!({ "story_id": story["id"], "channels": ["mastodon"] }),
+        )
+        .await;
+    let batch: Value = res.json().await.unwrap();
+    let id = batch["items"][0]["id"].as_str().unwrap();
+    w.app.share_becomes(&w.amara.token, id, "published").await;
+    let res = w
+        .app
+        .story_act(
+            &w.camille.token,
+            story["id"].as_str().unwrap(),
+            "retract",
+            json!({ "reason": "the team moved" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    w.app.share_becomes(&w.amara.token, id, "retracted").await;
+    assert!(w.mastodon.posts()[0].deleted);
+}
