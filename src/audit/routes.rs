@@ -25,7 +25,7 @@ pub struct AuditFilter {
 /// Who did what to which object, and when (admins).
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(AuditFilter, PageParams),
     responses((status = 200, body = Page<AuditEventView>), (status = 403, body = Problem))
 )]

@@ -26,7 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
-    /// Required to reject, request changes or retract; optional otherwise.
+    /// A note for the record; at most 2000 characters.
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -63,7 +64,7 @@ fn reason(body: MaybeJson<ReasonBody>) -> Option<String> {
 
 /// Approves a story in review. 409 lists the claims (unverified, disputed, refuted) and
 /// policy breaches that block it.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = Option<ReasonBody>,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body(content = Option<ReasonBody>, description = "Optional: no body is no reason"),
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/approve")]
 pub async fn approve(
@@ -83,7 +84,7 @@ pub async fn approve(
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonBody,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/reject")]
 pub async fn reject(
@@ -105,7 +106,7 @@ pub async fn reject(
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonBody,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/request-changes")]
 pub async fn request_changes(
@@ -127,7 +128,7 @@ pub async fn request_changes(
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = Option<ReasonBody>,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body(content = Option<ReasonBody>, description = "Optional: no body is no reason"),
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/archive")]
 pub async fn archive(
@@ -150,7 +151,7 @@ pub async fn archive(
 }
 
 /// Retracts an approved or archived story: it leaves every feed and public read at once.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonBody,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/retract")]
 pub async fn retract(
@@ -173,7 +174,7 @@ pub async fn retract(
 }
 
 /// Stories in review, oldest first, with how long each has waited and counts per status.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(PageParams),
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(PageParams),
     responses((status = 200, body = ReviewQueue), (status = 403, body = Problem)))]
 #[get("/review-queue")]
 pub async fn review_queue(

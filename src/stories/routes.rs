@@ -11,7 +11,7 @@ use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{Page, PageParams};
 use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
-use crate::idempotency::{self, IdempotencyKey};
+use crate::idempotency::{self, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     tag = "stories",
     security(("bearer" = [])),
     request_body = StoryInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the first answer")),
+    params(IdempotencyKeyHeader),
     responses((status = 201, body = StoryView), (status = 422, body = Problem), (status = 403, body = Problem))
 )]
 #[post("/stories")]
