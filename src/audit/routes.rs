@@ -17,7 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
-    /// `story`, `claim`, `user` or `org`; with `object_id`.
+    /// `story`, `claim`, `user` or `org`; with `object_id` (one without the other is 422).
     pub object_type: Option<String>,
     pub object_id: Option<String>,
 }

@@ -33,7 +33,8 @@ pub struct ReasonBody {
 
 /// Sends a draft (or a story sent back for changes) into review.
 #[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader),
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
+    responses((status = 200, body = StoryView), (status = 403, body = Problem, description = "only the author may submit it"),
+        (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/submit")]
 pub async fn submit(
     state: web::Data<AppState>,

@@ -110,7 +110,11 @@ pub async fn get_story(
     security(("bearer" = [])),
     params(("id" = String, Path), IfMatchHeader),
     request_body = StoryPatch,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem))
+    responses(
+        (status = 200, body = StoryView),
+        (status = 403, body = Problem, description = "only the author (or the comms team, for company stories) may edit it"),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)
+    )
 )]
 #[patch("/stories/{id}")]
 pub async fn update_story(

@@ -9,6 +9,7 @@ mod auth_tokens;
 mod claims;
 mod cli;
 mod concurrency;
+mod contract;
 mod errors;
 mod integrity;
 mod logs;
