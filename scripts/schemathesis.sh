@@ -7,7 +7,8 @@
 # $CARGO_TARGET_DIR/debug/vouch (or $VOUCH_BIN). Needs `psql` and schemathesis
 # (python3 -m pip install -r scripts/schemathesis-requirements.txt).
 #
-#   VOUCH_ST_POSTGRES_URL  server to create the database on (postgres://postgres@127.0.0.1:5432)
+#   VOUCH_ST_POSTGRES_URL  server to create the database on (postgres://postgres@127.0.0.1:5432;
+#                          a database in the URL is ignored)
 #   ST_MAX_EXAMPLES        test cases per operation and phase (default 30)
 #   ST_SEED                fix hypothesis' seed to replay a run (schemathesis prints its seed)
 set -euo pipefail
@@ -17,7 +18,8 @@ root=$PWD
 target=${CARGO_TARGET_DIR:-$HOME/.cache/vouch-target}
 bin=${VOUCH_BIN:-$target/debug/vouch}
 pg=${VOUCH_ST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
-pg=${pg%/}
+# The server alone: a database named in the URL (as in CI's) is where the new one is made.
+pg=$(printf '%s' "$pg" | sed -E 's#^(postgres(ql)?://[^/?]+).*$#\1#')
 max_examples=${ST_MAX_EXAMPLES:-30}
 
 [ -x "$bin" ] || { echo "no vouch binary at $bin: run cargo build first" >&2; exit 1; }

@@ -175,8 +175,19 @@ pub async fn get_user(
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     pub role: Option<Role>,
-    /// `active` or `disabled`; disabling ends the user's sessions.
+    /// Disabling ends the user's sessions; `invited` is not a status one can set.
+    #[schema(value_type = Option<SettableStatus>)]
     pub status: Option<UserStatus>,
+}
+
+/// The statuses an admin may set (a user is `invited` only by an invitation).
+#[derive(ToSchema)]
+#[schema(as = SettableStatus)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum SettableStatus {
+    Active,
+    Disabled,
 }
 
 /// Changes a member's role or status (admins).
