@@ -9,7 +9,7 @@
 #
 #   VOUCH_ST_POSTGRES_URL  server to create the database on (postgres://postgres@127.0.0.1:5432;
 #                          a database in the URL is ignored)
-#   ST_MAX_EXAMPLES        test cases per operation and phase (default 30)
+#   ST_MAX_EXAMPLES        test cases per operation and phase (default 100)
 #   ST_SEED                fix hypothesis' seed to replay a run (schemathesis prints its seed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ bin=${VOUCH_BIN:-$target/debug/vouch}
 pg=${VOUCH_ST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
 # The server alone: a database named in the URL (as in CI's) is where the new one is made.
 pg=$(printf '%s' "$pg" | sed -E 's#^(postgres(ql)?://[^/?]+).*$#\1#')
-max_examples=${ST_MAX_EXAMPLES:-30}
+max_examples=${ST_MAX_EXAMPLES:-100}
 
 [ -x "$bin" ] || { echo "no vouch binary at $bin: run cargo build first" >&2; exit 1; }
 command -v schemathesis >/dev/null || { echo "schemathesis is not installed" >&2; exit 1; }
