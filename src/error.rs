@@ -141,8 +141,10 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// More members for some kinds (a 409's blocking claims, a 412's `current_version`);
+    /// the schema leaves them open rather than listing each.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(ignore)]
     pub extra: Option<serde_json::Value>,
 }
 

@@ -180,6 +180,22 @@ fn serve(
     let openapi_doc = web::Data::new(OpenApiJson(
         serde_json::to_string(&openapi).context("serialising the OpenAPI document")?,
     ));
+    // The routes outside the document, all GET; with the document's, what 405 answers from.
+    let mut routes = http::middleware::Routes::from_openapi(&openapi, "/api/v1");
+    for pattern in [
+        "/healthz",
+        "/readyz",
+        "/login",
+        "/api/v1/openapi.json",
+        "/docs",
+        "/docs/{file:.*}",
+    ] {
+        routes.add(pattern, actix_web::http::Method::GET);
+    }
+    if !metrics_apart {
+        routes.add("/metrics", actix_web::http::Method::GET);
+    }
+    let routes = web::Data::new(routes);
     let data = web::Data::new(state);
     let metrics_server = match metrics_listener {
         Some(listener) => Some(http::metrics::serve_apart(
@@ -194,6 +210,7 @@ fn serve(
         App::new()
             .app_data(data.clone())
             .app_data(openapi_doc.clone())
+            .app_data(routes.clone())
             .app_data(registry.clone())
             .app_data(web::PayloadConfig::new(JSON_LIMIT))
             .app_data(web::QueryConfig::default().error_handler(middleware::query_error))

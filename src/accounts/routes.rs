@@ -12,7 +12,7 @@ use crate::claims::policy::Policy;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{Page, PageParams};
-use crate::idempotency::{self, IdempotencyKey};
+use crate::idempotency::{self, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -42,7 +42,7 @@ pub async fn get_policy(
 /// Replaces the org's editorial policy (admins). The gate applies it at once.
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body = Policy,
     responses((status = 200, body = Policy), (status = 422, body = Problem))
 )]
@@ -88,7 +88,7 @@ pub struct UserFilter {
 /// The org's members, oldest first (moderators and admins).
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer" = [])),
+    security(("bearer" = ["moderator"])),
     params(UserFilter, PageParams),
     responses((status = 200, body = Page<UserView>), (status = 403, body = Problem))
 )]
@@ -115,9 +115,9 @@ pub struct InviteRequest {
 /// Invites someone into the caller's org; they receive a single-use sign-in link (admins).
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body = InviteRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the first answer")),
+    params(IdempotencyKeyHeader),
     responses(
         (status = 201, body = UserView),
         (status = 409, body = Problem, description = "the address is already a member of this org"),
@@ -157,7 +157,7 @@ pub async fn invite_user(
 /// One member of the caller's org (moderators and admins); other orgs' users are 404.
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer" = [])),
+    security(("bearer" = ["moderator"])),
     params(("id" = String, Path)),
     responses((status = 200, body = UserView), (status = 404, body = Problem))
 )]
@@ -175,14 +175,25 @@ pub async fn get_user(
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     pub role: Option<Role>,
-    /// `active` or `disabled`; disabling ends the user's sessions.
+    /// Disabling ends the user's sessions; `invited` is not a status one can set.
+    #[schema(value_type = Option<SettableStatus>)]
     pub status: Option<UserStatus>,
+}
+
+/// The statuses an admin may set (a user is `invited` only by an invitation).
+#[derive(ToSchema)]
+#[schema(as = SettableStatus)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum SettableStatus {
+    Active,
+    Disabled,
 }
 
 /// Changes a member's role or status (admins).
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = String, Path)),
     request_body = UpdateUserRequest,
     responses((status = 200, body = UserView), (status = 404, body = Problem), (status = 409, body = Problem))

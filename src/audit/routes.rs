@@ -17,7 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
-    /// `story`, `claim`, `user` or `org`; with `object_id`.
+    /// `story`, `claim`, `user` or `org`; with `object_id` (one without the other is 422).
     pub object_type: Option<String>,
     pub object_id: Option<String>,
 }
@@ -25,7 +25,7 @@ pub struct AuditFilter {
 /// Who did what to which object, and when (admins).
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(AuditFilter, PageParams),
     responses((status = 200, body = Page<AuditEventView>), (status = 403, body = Problem))
 )]

@@ -15,7 +15,9 @@ pub async fn page(
     page: PageParams,
 ) -> AppResult<Page<AuditEventView>> {
     let (cursor, limit) = page.checked()?;
-    let object = match (filter.object_type, filter.object_id) {
+    // Empty is absent, as for the other filters.
+    let given = |v: Option<String>| v.filter(|v| !v.is_empty());
+    let object = match (given(filter.object_type), given(filter.object_id)) {
         (Some(t), Some(i)) => Some((t, i)),
         (None, None) => None,
         _ => {

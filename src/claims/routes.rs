@@ -14,7 +14,8 @@ use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
-use crate::idempotency::{self, IdempotencyKey};
+use crate::idempotency::{self, IdempotencyKey, IdempotencyKeyHeader};
+use crate::moderation::RequiredReason;
 use crate::state::AppState;
 use crate::stories::view::StoryView;
 
@@ -30,9 +31,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckRequest {
+    #[schema(max_length = 20000)]
     pub text: String,
-    /// `en` or `fr`; guessed when absent.
-    #[schema(value_type = Option<String>, example = "fr")]
+    /// Guessed when absent.
     pub language: Option<Language>,
     /// Match against this story's verified and dismissed claims.
     pub story_id: Option<String>,
@@ -40,7 +41,8 @@ pub struct CheckRequest {
 
 /// The claims in a text and whether it could go out: any signed-in user, as they type.
 #[utoipa::path(tag = "claims", security(("bearer" = [])), request_body = CheckRequest,
-    responses((status = 200, body = Authenticity), (status = 422, body = Problem)))]
+    responses((status = 200, body = Authenticity), (status = 404, body = Problem, description = "`story_id` names no story of the caller's org"),
+        (status = 422, body = Problem), (status = 429, body = Problem, description = "too many checks; see Retry-After")))]
 #[post("/authenticity/check")]
 pub async fn check(
     state: web::Data<AppState>,
@@ -61,13 +63,11 @@ pub async fn check(
 pub struct ManualClaimRequest {
     /// Text as it appears in the story's title, body or a caption.
     pub text: String,
-    /// `number`, `ranking`, `award`, `absolute` or `promise`.
-    #[schema(value_type = Option<String>)]
     pub kind: Option<ClaimKind>,
 }
 
 /// Marks text the detector missed as a claim (moderators).
-#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path)), request_body = ManualClaimRequest,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IdempotencyKeyHeader), request_body = ManualClaimRequest,
     responses((status = 201, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/claims")]
 pub async fn add_claim(
@@ -103,12 +103,6 @@ pub struct VerifyRequest {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReasonRequest {
-    pub reason: String,
-}
-
 async fn apply(
     state: &AppState,
     caller: Authorized<role::Moderator>,
@@ -121,12 +115,12 @@ async fn apply(
     ))
 }
 
-fn reason(body: ReasonRequest) -> AppResult<String> {
+fn reason(body: RequiredReason) -> AppResult<String> {
     crate::moderation::required_reason(Some(&body.reason))
 }
 
 /// Verifies a claim with evidence (moderators).
-#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = VerifyRequest,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = VerifyRequest,
     responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/verify")]
 pub async fn verify(
@@ -147,7 +141,7 @@ pub async fn verify(
 }
 
 /// Marks a detected sentence as "not a claim", with the reason (moderators).
-#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonRequest,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = RequiredReason,
     responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/dismiss")]
 pub async fn dismiss(
@@ -155,7 +149,7 @@ pub async fn dismiss(
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
     expected: IfMatch,
-    body: ApiJson<ReasonRequest>,
+    body: ApiJson<RequiredReason>,
 ) -> AppResult<Tagged<StoryView>> {
     let reason = reason(body.0)?;
     apply(
@@ -169,7 +163,7 @@ pub async fn dismiss(
 }
 
 /// Marks a claim disputed: the story stops being publishable at once.
-#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonRequest,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = RequiredReason,
     responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/dispute")]
 pub async fn dispute(
@@ -177,7 +171,7 @@ pub async fn dispute(
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
     expected: IfMatch,
-    body: ApiJson<ReasonRequest>,
+    body: ApiJson<RequiredReason>,
 ) -> AppResult<Tagged<StoryView>> {
     let reason = reason(body.0)?;
     apply(
@@ -191,7 +185,7 @@ pub async fn dispute(
 }
 
 /// Marks a claim refuted: the story leaves the feed and every public read at once.
-#[utoipa::path(tag = "claims", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonRequest,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = RequiredReason,
     responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/refute")]
 pub async fn refute(
@@ -199,7 +193,7 @@ pub async fn refute(
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
     expected: IfMatch,
-    body: ApiJson<ReasonRequest>,
+    body: ApiJson<RequiredReason>,
 ) -> AppResult<Tagged<StoryView>> {
     let reason = reason(body.0)?;
     apply(

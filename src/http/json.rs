@@ -42,7 +42,15 @@ fn parse_declared<T: DeserializeOwned>(content_type_ok: bool, bytes: &[u8]) -> R
             "send the body as application/json".into(),
         ));
     }
-    parse(bytes)
+    let value = parse(bytes)?;
+    // Every body of this API is an object; serde would read a struct from an array too.
+    let first = bytes
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if first != Some(&b'{') {
+        return Err(AppError::validation("body", "must be a JSON object"));
+    }
+    Ok(value)
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {

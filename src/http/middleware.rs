@@ -3,11 +3,11 @@
 //! parameter carries a NUL.
 
 use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, Next};
-use actix_web::{error, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{error, web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use tracing_actix_web::RequestId;
 
 use crate::error::{problem_response, AppError, PROBLEM_JSON};
@@ -71,17 +71,87 @@ pub fn problem_fallback<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHa
         s if s.is_server_error() => "internal",
         _ => "bad-request",
     };
+    // actix's own 405 (a `web::resource` asked with another method) says what it allows.
+    let allow = res.headers().get(header::ALLOW).cloned();
     let (req, _) = res.into_parts();
-    let response: HttpResponse<EitherBody<B>> =
+    let mut response: HttpResponse<EitherBody<B>> =
         problem_response(status, kind, &detail).map_into_right_body();
+    if let Some(allow) = allow {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
     Ok(ErrorHandlerResponse::Response(ServiceResponse::new(
         req, response,
     )))
 }
 
-/// Unknown routes: a problem, not actix's empty 404.
-pub async fn not_found() -> Result<HttpResponse, AppError> {
-    Err(AppError::NotFound)
+/// Which methods each route pattern answers. actix's `#[get]`/`#[post]` make one resource
+/// per method, so a path asked with another method falls through to the default service;
+/// there this table tells a 405 (the path exists: `Allow` lists its methods) from a 404.
+#[derive(Default)]
+pub struct Routes(Vec<(ResourceDef, Method)>);
+
+impl Routes {
+    /// Every operation of the OpenAPI document, under `prefix` (its server URL), so the
+    /// table is the document: a route it leaves out is one clients cannot know either.
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi, prefix: &str) -> Routes {
+        let mut routes = Routes::default();
+        let value = serde_json::to_value(&doc.paths).unwrap_or_default();
+        for (path, item) in value.as_object().into_iter().flatten() {
+            for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
+                if let Ok(method) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) {
+                    routes.add(&format!("{prefix}{path}"), method);
+                }
+            }
+        }
+        routes
+    }
+
+    pub fn add(&mut self, pattern: &str, method: Method) -> &mut Routes {
+        self.0.push((ResourceDef::new(pattern), method));
+        self
+    }
+
+    /// The methods `path` answers, in a stable order; empty when no route has this path.
+    pub fn allowed(&self, path: &str) -> Vec<Method> {
+        let mut methods: Vec<Method> = self
+            .0
+            .iter()
+            .filter(|(def, _)| def.is_match(path))
+            .map(|(_, m)| m.clone())
+            .collect();
+        methods.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        methods.dedup();
+        methods
+    }
+}
+
+/// No route took the request: 405 with `Allow` when the path exists under other methods,
+/// else 404; both problem+json.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let allowed = req
+        .app_data::<web::Data<Routes>>()
+        .map(|routes| routes.allowed(req.match_info().as_str()))
+        .unwrap_or_default();
+    if allowed.is_empty() {
+        return AppError::NotFound.error_response();
+    }
+    let allow = allowed
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut res = problem_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        &format!(
+            "{} is not a method of this resource; it answers {allow}",
+            req.method()
+        ),
+    );
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        res.headers_mut().insert(header::ALLOW, value);
+    }
+    res
 }
 
 /// Query-string errors name the parameter when serde says which.

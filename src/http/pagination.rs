@@ -12,9 +12,13 @@ pub const MAX_LIMIT: i64 = 200;
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page (empty: the first page).
+    #[param(
+        pattern = r"^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})?$"
+    )]
     pub cursor: Option<String>,
-    /// Items per page, 1–200 (default 50).
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -29,9 +33,10 @@ impl PageParams {
                 format!("must be between 1 and {MAX_LIMIT}"),
             ));
         }
-        let cursor = match self.cursor.as_deref().map(str::trim) {
+        // Exactly what `next_cursor` holds (and the document's pattern says): a hyphenated id.
+        let cursor = match self.cursor.as_deref() {
             None | Some("") => None,
-            Some(c) if crate::ids::is_id(c) => Some(c.to_string()),
+            Some(c) if c.len() == 36 && crate::ids::is_id(c) => Some(c.to_string()),
             Some(_) => {
                 return Err(AppError::validation(
                     "cursor",

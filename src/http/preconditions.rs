@@ -36,14 +36,24 @@ impl IfMatch {
     }
 }
 
-/// `"3"`, `W/"3"` (compared by value, as a client copying our ETag means) or a list.
+/// What `If-Match` may hold, as the document states it: `*`, or a list of ETags.
+pub const IF_MATCH_PATTERN: &str = r#"^[ \t]*(\*|(W/)?("[0-9]{1,9}"|[0-9]{1,9})([ \t]*,[ \t]*(W/)?("[0-9]{1,9}"|[0-9]{1,9}))*)[ \t]*$"#;
+
+/// `"3"`, `W/"3"` (compared by value, as a client copying our ETag means) or a list; a
+/// version is 1 to 9 digits, as `IF_MATCH_PATTERN` says, and may come without its quotes
+/// (`3`: a client that sent `version` itself means the same).
 fn versions(value: &str) -> Option<Vec<i32>> {
     value
         .split(',')
         .map(|tag| {
-            let tag = tag.trim();
+            let tag = tag.trim_matches([' ', '\t']);
             let tag = tag.strip_prefix("W/").unwrap_or(tag);
-            tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
+            let digits = match tag.strip_prefix('"') {
+                Some(quoted) => quoted.strip_suffix('"')?,
+                None => tag,
+            };
+            let ok = (1..=9).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+            ok.then(|| digits.parse().ok()).flatten()
         })
         .collect()
 }
@@ -55,7 +65,7 @@ impl FromRequest for IfMatch {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let parsed = match req.headers().get(header::IF_MATCH) {
             None => Ok(IfMatch(None)),
-            Some(value) => match value.to_str().map(str::trim) {
+            Some(value) => match value.to_str().map(|v| v.trim_matches([' ', '\t'])) {
                 Ok("*") => Ok(IfMatch(None)),
                 Ok(text) => versions(text).map(|v| IfMatch(Some(v))).ok_or_else(|| {
                     AppError::validation(
@@ -76,7 +86,10 @@ impl FromRequest for IfMatch {
 #[allow(dead_code)]
 pub struct IfMatchHeader(
     /// The story's `ETag` (its `version` in quotes, e.g. `"3"`): the change happens only if
-    /// the story is still at that version, else 412.
+    /// the story is still at that version, else 412. `*`: whatever the version.
+    #[param(
+        pattern = r#"^[ \t]*(\*|(W/)?("[0-9]{1,9}"|[0-9]{1,9})([ \t]*,[ \t]*(W/)?("[0-9]{1,9}"|[0-9]{1,9}))*)[ \t]*$"#
+    )]
     Option<String>,
 );
 
@@ -123,7 +136,32 @@ mod tests {
     fn parses_etags() {
         assert_eq!(versions("\"3\""), Some(vec![3]));
         assert_eq!(versions("W/\"3\", \"4\""), Some(vec![3, 4]));
-        assert_eq!(versions("3"), None);
+        assert_eq!(versions("3"), Some(vec![3]));
+        assert_eq!(versions("\"3"), None);
+        assert_eq!(versions("\"+3\""), None);
+        assert_eq!(versions("\"1234567890\""), None);
+        let pattern = regex::Regex::new(IF_MATCH_PATTERN).unwrap();
+        for header in [
+            "*",
+            " \"3\" ",
+            "W/\"3\", \"4\"",
+            "\"+3\"",
+            "3",
+            "3\"",
+            "x",
+            "\"\"",
+            "\"1\",,\"2\"",
+        ] {
+            let parsed = match header.trim_matches([' ', '\t']) {
+                "*" => true,
+                text => versions(text).is_some(),
+            };
+            assert_eq!(pattern.is_match(header), parsed, "{header}");
+        }
+        // The document states the same pattern.
+        use utoipa::IntoParams;
+        let params = serde_json::to_value(IfMatchHeader::into_params(|| None)).unwrap();
+        assert_eq!(params[0]["schema"]["pattern"], IF_MATCH_PATTERN);
         assert!(IfMatch::version(3).check(4).is_err());
         assert!(IfMatch::version(3).check(3).is_ok());
         assert!(IfMatch::any().check(9).is_ok());

@@ -23,6 +23,17 @@ use repo::StoredKey;
 const HEADER: &str = "idempotency-key";
 const KEEP_HOURS: i64 = 24;
 
+/// The `Idempotency-Key` header as the OpenAPI document shows it.
+#[derive(utoipa::IntoParams)]
+#[into_params(names("Idempotency-Key"), parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IdempotencyKeyHeader(
+    /// A retry with the same key and body returns the first answer; 1 to 255 visible ASCII
+    /// characters.
+    #[param(min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")]
+    Option<String>,
+);
+
 /// The request's `Idempotency-Key` header, if any (1–255 visible ASCII characters).
 pub struct IdempotencyKey(Option<String>);
 

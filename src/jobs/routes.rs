@@ -14,7 +14,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The org's jobs (mails, later posts): `queued` ones, or `failed` ones that ran out of
 /// attempts, newest first.
-#[utoipa::path(tag = "admin", security(("bearer" = [])), params(JobQuery, PageParams),
+#[utoipa::path(tag = "admin", security(("bearer" = ["admin"])), params(JobQuery, PageParams),
     responses((status = 200, body = Page<JobView>), (status = 403, body = Problem)))]
 #[get("/admin/jobs")]
 pub async fn list_jobs(
@@ -29,7 +29,7 @@ pub async fn list_jobs(
 }
 
 /// Retries a failed job now, with a fresh count of attempts.
-#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(tag = "admin", security(("bearer" = ["admin"])), params(("id" = String, Path)),
     responses((status = 200, body = JobView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/admin/jobs/{id}/retry")]
 pub async fn retry_job(

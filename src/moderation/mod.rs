@@ -14,6 +14,20 @@ use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
+/// A reason the other side of a verdict or decision is told: required, at most 2000
+/// characters once trimmed. The pattern asks for a character `str::trim` keeps: the class is
+/// exactly Rust's `White_Space`, which the JSON Schema `\s` does not quite match.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredReason {
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
+    pub reason: String,
+}
+
 /// A moderator's reason, trimmed: at most 2000 characters; `None` when empty.
 pub fn optional_reason(raw: Option<&str>) -> AppResult<Option<String>> {
     let reason = raw.map(str::trim).unwrap_or("");

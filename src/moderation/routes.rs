@@ -26,13 +26,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
-    /// Required to reject, request changes or retract; optional otherwise.
+    /// A note for the record; at most 2000 characters.
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
 /// Sends a draft (or a story sent back for changes) into review.
 #[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader),
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
+    responses((status = 200, body = StoryView), (status = 403, body = Problem, description = "only the author may submit it"),
+        (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/submit")]
 pub async fn submit(
     state: web::Data<AppState>,
@@ -63,7 +65,7 @@ fn reason(body: MaybeJson<ReasonBody>) -> Option<String> {
 
 /// Approves a story in review. 409 lists the claims (unverified, disputed, refuted) and
 /// policy breaches that block it.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = Option<ReasonBody>,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body(content = Option<ReasonBody>, description = "Optional: no body is no reason"),
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/approve")]
 pub async fn approve(
@@ -83,7 +85,7 @@ pub async fn approve(
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonBody,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/reject")]
 pub async fn reject(
@@ -105,7 +107,7 @@ pub async fn reject(
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonBody,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/request-changes")]
 pub async fn request_changes(
@@ -127,7 +129,7 @@ pub async fn request_changes(
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = Option<ReasonBody>,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body(content = Option<ReasonBody>, description = "Optional: no body is no reason"),
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/archive")]
 pub async fn archive(
@@ -150,7 +152,7 @@ pub async fn archive(
 }
 
 /// Retracts an approved or archived story: it leaves every feed and public read at once.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader), request_body = ReasonBody,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/retract")]
 pub async fn retract(
@@ -173,7 +175,7 @@ pub async fn retract(
 }
 
 /// Stories in review, oldest first, with how long each has waited and counts per status.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(PageParams),
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(PageParams),
     responses((status = 200, body = ReviewQueue), (status = 403, body = Problem)))]
 #[get("/review-queue")]
 pub async fn review_queue(

@@ -11,7 +11,7 @@ use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{Page, PageParams};
 use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
-use crate::idempotency::{self, IdempotencyKey};
+use crate::idempotency::{self, IdempotencyKey, IdempotencyKeyHeader};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     tag = "stories",
     security(("bearer" = [])),
     request_body = StoryInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key and body returns the first answer")),
+    params(IdempotencyKeyHeader),
     responses((status = 201, body = StoryView), (status = 422, body = Problem), (status = 403, body = Problem))
 )]
 #[post("/stories")]
@@ -110,7 +110,11 @@ pub async fn get_story(
     security(("bearer" = [])),
     params(("id" = String, Path), IfMatchHeader),
     request_body = StoryPatch,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem))
+    responses(
+        (status = 200, body = StoryView),
+        (status = 403, body = Problem, description = "only the author (or the comms team, for company stories) may edit it"),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)
+    )
 )]
 #[patch("/stories/{id}")]
 pub async fn update_story(

@@ -10,6 +10,7 @@ mod claims;
 mod cli;
 mod concurrency;
 mod consent;
+mod contract;
 mod errors;
 mod integrity;
 mod logs;

@@ -22,7 +22,9 @@ use unicode_segmentation::UnicodeSegmentation;
 
 pub use normalize::normalize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
     En,
@@ -51,7 +53,9 @@ impl Language {
 /// A sentence reports the strongest kind it contains, by `priority`:
 /// Award > Ranking > Promise > Absolute > Number. Figures or universals about pay and
 /// benefits are reported as `Promise`, the thing a reviewer must check with HR.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimKind {
     /// Numbers, percentages, money, counts.
