@@ -227,7 +227,7 @@ pub struct Withdrawn {
 
 /// Withdrawal inside the caller's transaction (also part of erasing a user): ends the
 /// agreement, cancels the user's pending and scheduled shares, deletes their social tokens
-/// (revoking them at the networks that allow it), and audits it. Their testimonials leave
+/// (here; not yet revoked at the networks), and audits it. Their testimonials leave
 /// public reads because those filter on a live consent.
 pub fn withdraw_in(
     conn: &mut DbConn,

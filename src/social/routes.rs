@@ -98,7 +98,7 @@ pub async fn list_accounts(
     }))
 }
 
-/// Disconnects an account: its tokens are deleted, and revoked at the network where it can.
+/// Disconnects an account: its tokens are deleted here (revoking them at the network is not done yet).
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
