@@ -172,9 +172,9 @@ pub async fn agree(state: &AppState, caller: AuthUser, version: i32) -> AppResul
                     ),
                 ));
             }
-            let standing = standing(conn, &caller.id, &caller.org_id)?;
-            if standing.active {
-                return Ok(standing);
+            let before = standing(conn, &caller.id, &caller.org_id)?;
+            if before.active {
+                return Ok(before);
             }
             let now = ids::now();
             repo::withdraw_all(conn, &caller.id, now)?;
@@ -195,14 +195,10 @@ pub async fn agree(state: &AppState, caller: AuthUser, version: i32) -> AppResul
                 ("user", &caller.id),
                 serde_json::json!({ "version": version }),
             )?;
-            standing_after(conn, &caller)
+            standing(conn, &caller.id, &caller.org_id)
         })
     })
     .await
-}
-
-fn standing_after(conn: &mut DbConn, caller: &AuthUser) -> AppResult<MyConsentView> {
-    standing(conn, &caller.id, &caller.org_id)
 }
 
 /// Withdraws the caller's consent and everything it allowed, in one transaction.
@@ -212,7 +208,7 @@ pub async fn withdraw(state: &AppState, caller: AuthUser) -> AppResult<MyConsent
         db::transaction(conn, |conn| -> AppResult<MyConsentView> {
             let user = crate::accounts::service::user(conn, &caller.org_id, &caller.id)?;
             withdraw_in(conn, &state2, Some(&caller.id), &user)?;
-            standing_after(conn, &caller)
+            standing(conn, &caller.id, &caller.org_id)
         })
     })
     .await

@@ -46,19 +46,11 @@ fn replace_link(text: &str, link: &str, tracked: &str) -> String {
     out
 }
 
-/// Why a text does not fit a network, in the network's own unit.
+/// Why a text does not fit a network, in the network's own unit (the caption rule, reused).
 pub fn check_length(network: Network, text: &str) -> Result<(), String> {
-    let length = network.measure(text);
-    if length > network.limit() {
-        Err(format!(
-            "with the tracked link and the disclosure the post is {length} {unit}; {name} allows {limit}",
-            unit = network.unit(),
-            name = network.as_str(),
-            limit = network.limit(),
-        ))
-    } else {
-        Ok(())
-    }
+    network
+        .check(text)
+        .map_err(|m| format!("with the tracked link and the disclosure the post {m}"))
 }
 
 #[cfg(test)]

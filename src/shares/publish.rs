@@ -22,7 +22,7 @@ use crate::jobs::{Defer, Job};
 use crate::mail::{self, templates};
 use crate::networks::{NetworkError, Post, Published};
 use crate::social::tokens::{self, Refreshed};
-use crate::social::{self, AccountStatus, SocialAccount};
+use crate::social::{self, SocialAccount};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -87,13 +87,7 @@ async fn publish(state: &AppState, share_id: String) -> anyhow::Result<()> {
                 repo::save(conn, &published)?;
                 return Ok(Step::Nothing);
             }
-            let account = share
-                .account_id
-                .as_deref()
-                .map(|a| social::repo::find(conn, a))
-                .transpose()?
-                .flatten();
-            let Some(account) = account.filter(|a| a.status() == AccountStatus::Connected) else {
+            let Some(account) = social::repo::usable(conn, share.account_id.as_deref())? else {
                 return Ok(Step::Fail(format!(
                     "the {} account is not connected any more; connect it again and share anew",
                     share.channel

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::jobs::{Defer, Job};
 use crate::networks::NetworkError;
-use crate::social::{self, tokens, AccountStatus, SocialAccount};
+use crate::social::{self, tokens, SocialAccount};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -48,13 +48,7 @@ async fn retract(state: &AppState, share_id: String) -> anyhow::Result<()> {
                     Ok(Step::Nothing)
                 }
                 ShareStatus::Published => {
-                    let account = share
-                        .account_id
-                        .as_deref()
-                        .map(|a| social::repo::find(conn, a))
-                        .transpose()?
-                        .flatten()
-                        .filter(|a| a.status() == AccountStatus::Connected && a.access_token.is_some());
+                    let account = social::repo::usable(conn, share.account_id.as_deref())?;
                     match account {
                         Some(a) => Ok(Step::Delete(Box::new(share), Box::new(a))),
                         None => {

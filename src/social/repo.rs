@@ -49,6 +49,13 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<SocialAccount>> {
     social_accounts::table.find(id).first(conn).optional()
 }
 
+/// The account, if it is connected and holds tokens (what publishing and deleting need).
+pub fn usable(conn: &mut DbConn, id: Option<&str>) -> QueryResult<Option<SocialAccount>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(find(conn, id)?
+        .filter(|a| a.status() == AccountStatus::Connected && a.access_token.is_some()))
+}
+
 /// Drops the tokens and marks the account revoked.
 pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(social_accounts::table.find(id))
