@@ -251,7 +251,7 @@ pub async fn decide(
     expected: IfMatch,
 ) -> AppResult<StoryView> {
     let state = state.clone();
-    db::run(&state.pool.clone(), move |conn| {
+    db::run_atomic(&state.pool.clone(), move |conn| {
         let story = decide_in(conn, &state, &caller, &claim_id, verdict, &expected)?;
         stories::service::view_one(conn, story)
     })

@@ -62,6 +62,17 @@ where
     .map_err(|e| DbError::Blocking(e.to_string()))?
 }
 
+/// `run` in one transaction: for a change whose answer must show what was committed, not
+/// what a concurrent writer made of it after the lock was let go.
+pub async fn run_atomic<T, E, F>(pool: &Pool, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: Into<AppError> + From<diesel::result::Error> + Send + 'static,
+{
+    run(pool, move |conn| transaction(conn, f)).await
+}
+
 /// Runs `f` in one transaction. On SQLite it begins `IMMEDIATE`, taking the write lock up
 /// front: a deferred transaction that reads and then writes can fail with "database is
 /// locked" without waiting on `busy_timeout`.

@@ -74,7 +74,7 @@ pub async fn submit(
     id: String,
     expected: IfMatch,
 ) -> AppResult<StoryView> {
-    db::run(&state.pool, move |conn| -> AppResult<_> {
+    db::run_atomic(&state.pool, move |conn| -> AppResult<_> {
         let org_id = caller.org_id.clone();
         let (story, ()) = command::change(
             conn,
@@ -126,7 +126,7 @@ pub async fn decide(
 ) -> AppResult<StoryView> {
     let why = decision.checked_reason()?;
     let state = state.clone();
-    db::run(&state.pool.clone(), move |conn| -> AppResult<_> {
+    db::run_atomic(&state.pool.clone(), move |conn| -> AppResult<_> {
         let org_id = caller.org_id.clone();
         let (story, ()) = command::change(conn, &org_id, &id, &expected, Some(&caller.id), |conn, story| {
             let from = story.status();

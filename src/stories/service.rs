@@ -181,7 +181,7 @@ pub async fn update(
     expected: IfMatch,
 ) -> AppResult<StoryView> {
     let allow_private = state.settings.security.allow_private_urls;
-    db::run(&state.pool, move |conn| -> AppResult<_> {
+    db::run_atomic(&state.pool, move |conn| -> AppResult<_> {
         let org_id = caller.org_id.clone();
         let (story, ()) = command::change(conn, &org_id, &id, &expected, Some(&caller.id), |conn, story| {
             if !may_edit(&caller, &story) {

@@ -4,17 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::db::postgres_admin_url;
 use crate::helpers::stories::{claim_ids, company_story, AWARD, FEELING};
-use crate::helpers::{spawn_app, Member, TestApp};
-
-fn rounds() -> usize {
-    if postgres_admin_url().is_some() {
-        25
-    } else {
-        3
-    }
-}
+use crate::helpers::{rounds, spawn_app, Member, TestApp};
 
 /// A company story in review whose one claim (`AWARD`) is verified: ready to approve.
 async fn ready_to_approve(app: &TestApp, moderator: &Member) -> (String, String) {

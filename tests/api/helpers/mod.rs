@@ -7,6 +7,7 @@ pub mod served;
 pub mod shares;
 pub mod smtp;
 pub mod stories;
+pub mod world;
 
 use std::path::PathBuf;
 
@@ -27,6 +28,15 @@ pub struct TestApp {
     pub mail: MailCatcher,
     pub state: AppState,
     pub db: db::TestDb,
+}
+
+/// Rounds of a race: many on PostgreSQL, where races are real; SQLite serialises writes.
+pub fn rounds() -> usize {
+    if db::postgres_admin_url().is_some() {
+        25
+    } else {
+        3
+    }
 }
 
 /// Test settings (default.toml + test.toml) before a test adjusts them.
