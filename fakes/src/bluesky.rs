@@ -212,7 +212,17 @@ fn graphemes(text: &str) -> usize {
     text.graphemes(true).count()
 }
 
+/// The post, answered late when a `Late` fault is queued for `create`.
 async fn create_record(s: S, req: HttpRequest, body: web::Json<serde_json::Value>) -> HttpResponse {
+    s.answer_late("create", create_record_now(s.clone(), req, body))
+        .await
+}
+
+async fn create_record_now(
+    s: S,
+    req: HttpRequest,
+    body: web::Json<serde_json::Value>,
+) -> HttpResponse {
     if let Some(r) = s.gate("create").await {
         return r;
     }

@@ -28,6 +28,10 @@ pub enum Fault {
     Delay { ms: u64 },
     /// 200 with an HTML body no client can read.
     Garbage,
+    /// Do the work (the post exists), then answer only after this wait: a client that times
+    /// out or dies meanwhile cannot know the outcome. Only where a handler offers it
+    /// (`create`); elsewhere it is ignored.
+    Late { ms: u64 },
 }
 
 /// The account every fake knows from the start (each network names its fields its own way).
@@ -154,6 +158,31 @@ impl Shared {
         }
     }
 
+    /// Runs `handler` and, when the next fault queued for `endpoint` is `Late`, holds its
+    /// answer back for that long after the work is done.
+    pub async fn answer_late(
+        &self,
+        endpoint: &str,
+        handler: impl std::future::Future<Output = HttpResponse>,
+    ) -> HttpResponse {
+        let late = {
+            let mut faults = lock(&self.faults);
+            let queue = faults.get_mut(endpoint);
+            match queue {
+                Some(q) if matches!(q.front(), Some(Fault::Late { .. })) => match q.pop_front() {
+                    Some(Fault::Late { ms }) => Some(ms),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        let answer = handler.await;
+        if let Some(ms) = late {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+        answer
+    }
+
     /// Counts the call and applies the next fault queued for `endpoint`, if any: `Some` is
     /// the answer to give instead of the normal one.
     pub async fn gate(&self, endpoint: &str) -> Option<HttpResponse> {
@@ -175,6 +204,7 @@ impl Shared {
                     "status": status.as_u16(),
                 })))
             }
+            Fault::Late { .. } => None,
             Fault::Garbage => Some(
                 HttpResponse::Ok()
                     .content_type("text/html")

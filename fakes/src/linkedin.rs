@@ -1,7 +1,8 @@
 //! A LinkedIn that follows the Posts API contract: versioned Rest.li calls (426 for retired
 //! versions), commentary rendered as little text (cut at the first unescaped reserved
 //! character), the id in `x-restli-id`, 422 DUPLICATE_POST, and token answers that may omit
-//! `token_type` (flag `omit_token_type`).
+//! `token_type` (flag `omit_token_type`). Refresh tokens are issued as to an approved partner
+//! unless the flag `member_app` is set.
 
 use std::collections::HashMap;
 use std::io;
@@ -161,7 +162,8 @@ async fn token(s: S, body: web::Bytes) -> HttpResponse {
     if s.flag("omit_token_type") {
         answer.as_object_mut().map(|o| o.remove("token_type"));
     }
-    if refreshing && s.flag("omit_refresh_token") {
+    // Refresh tokens are for LinkedIn's approved partners only: `member_app` is everyone else.
+    if (refreshing && s.flag("omit_refresh_token")) || s.flag("member_app") {
         answer.as_object_mut().map(|o| {
             o.remove("refresh_token");
             o.remove("refresh_token_expires_in")
@@ -241,7 +243,13 @@ fn rest_checks(s: &Shared, req: &HttpRequest) -> Result<String, HttpResponse> {
     Ok(user)
 }
 
+/// The post, answered late when a `Late` fault is queued for `create`.
 async fn create(s: S, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    s.answer_late("create", create_post(s.clone(), req, body))
+        .await
+}
+
+async fn create_post(s: S, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     if let Some(r) = s.gate("create").await {
         return r;
     }

@@ -238,7 +238,13 @@ fn status_json(req: &HttpRequest, post: &FakePost) -> serde_json::Value {
     })
 }
 
+/// The post, answered late when a `Late` fault is queued for `create`.
 async fn create(s: S, i: I, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    s.answer_late("create", create_post(s.clone(), i, req, body))
+        .await
+}
+
+async fn create_post(s: S, i: I, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     if let Some(r) = s.gate("create").await {
         return r;
     }

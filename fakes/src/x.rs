@@ -192,7 +192,13 @@ fn tweet_json(post: &FakePost) -> serde_json::Value {
     })
 }
 
+/// The post, answered late when a `Late` fault is queued for `create`.
 async fn create(s: S, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    s.answer_late("create", create_post(s.clone(), req, body))
+        .await
+}
+
+async fn create_post(s: S, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     if let Some(r) = s.gate("create").await {
         return r;
     }

@@ -193,6 +193,10 @@ async fn post(
                         .await?;
                         return Ok(());
                     }
+                    // Not a failed attempt: the other worker's tokens are moments away.
+                    Refreshed::Busy => {
+                        return Err(Defer(ids::now() + chrono::Duration::seconds(2)).into())
+                    }
                     Refreshed::Later(later) => anyhow::bail!(
                         "{kind} refused the token ({why}) and the refresh must wait: {later}"
                     ),

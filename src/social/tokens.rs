@@ -102,8 +102,10 @@ pub enum Refreshed {
     Fresh,
     /// The network refused the grant: the account now needs reconnecting (mail queued).
     Rejected(String),
-    /// Not now (5xx, 429, timeout, another worker refreshing): try again later.
+    /// Not now (5xx, 429, timeout): try again later.
     Later(String),
+    /// Another worker holds the refresh lease: its new tokens come within seconds.
+    Busy,
 }
 
 /// Refreshes the account's tokens once, unless someone already did since `seen_generation`.

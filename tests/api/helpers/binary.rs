@@ -13,39 +13,16 @@ pub struct Served {
 impl Served {
     /// `vouch serve` on a free port with the test config plus `env`; returns once it listens.
     pub async fn start(env: &[(&str, String)]) -> Served {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
-        cmd.args([
-            "serve",
-            "--config-dir",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
-        ])
-        .env("VOUCH_ENV", "test")
-        .env("VOUCH__SERVER__PORT", "0")
-        .env("VOUCH__LOG__FORMAT", "json")
-        .env("VOUCH__LOG__FILTER", "info")
-        .env_remove("RUST_LOG")
-        .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("start vouch serve");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Keeps draining stderr, as a log collector would.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) {
-                    if event["message"] == "vouch is listening" {
-                        let _ = tx.send(event["port"].as_u64().unwrap_or(0) as u16);
-                    }
-                }
-            }
-        });
-        let port = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30)))
-            .await
-            .unwrap()
-            .expect("vouch serve logs the port it listens on");
+        let (child, ready) = launch("serve", "vouch is listening", env).await;
+        let port = ready["port"].as_u64().unwrap_or(0) as u16;
         Served { child, port }
+    }
+
+    /// `vouch worker` (jobs and upkeep, no HTTP) with the test config plus `env`; returns
+    /// once its workers run.
+    pub async fn worker(env: &[(&str, String)]) -> Served {
+        let (child, _) = launch("worker", "vouch worker is running", env).await;
+        Served { child, port: 0 }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -64,4 +41,42 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Starts `vouch <command>` and waits (at most 30 s) for the JSON log line `ready`.
+async fn launch(command: &str, ready: &str, env: &[(&str, String)]) -> (Child, serde_json::Value) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
+    cmd.args([
+        command,
+        "--config-dir",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/config"),
+    ])
+    .env("VOUCH_ENV", "test")
+    .env("VOUCH__SERVER__PORT", "0")
+    .env("VOUCH__LOG__FORMAT", "json")
+    .env("VOUCH__LOG__FILTER", "info")
+    .env_remove("RUST_LOG")
+    .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start vouch");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let ready = ready.to_string();
+    // Keeps draining stderr, as a log collector would.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) {
+                if event["message"] == ready.as_str() {
+                    let _ = tx.send(event);
+                }
+            }
+        }
+    });
+    let event = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .unwrap_or_else(|_| panic!("vouch {command} never logged that it was ready"));
+    (child, event)
 }
