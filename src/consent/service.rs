@@ -160,45 +160,45 @@ pub async fn mine(state: &AppState, caller: AuthUser) -> AppResult<MyConsentView
 
 /// Opts in to the current version (naming it proves the caller saw that text).
 pub async fn agree(state: &AppState, caller: AuthUser, version: i32) -> AppResult<MyConsentView> {
-    db::run(&state.pool, move |conn| {
-        db::transaction(conn, |conn| -> AppResult<MyConsentView> {
-            let current = current(conn, &caller.org_id)?;
-            if version != current.version {
-                return Err(AppError::validation(
-                    "version",
-                    format!(
-                        "the current consent text is version {}; read it and agree to that one",
-                        current.version
-                    ),
-                ));
-            }
-            let before = standing(conn, &caller.id, &caller.org_id)?;
-            if before.active {
-                return Ok(before);
-            }
-            let now = ids::now();
-            repo::withdraw_all(conn, &caller.id, now)?;
-            repo::insert(
-                conn,
-                &Consent {
-                    id: ids::new_id(),
-                    user_id: caller.id.clone(),
-                    text_version: version.to_string(),
-                    granted_at: now,
-                    withdrawn_at: None,
-                },
-            )?;
-            audit::by_user(
-                conn,
-                &caller,
-                "consent.granted",
-                ("user", &caller.id),
-                serde_json::json!({ "version": version }),
-            )?;
-            standing(conn, &caller.id, &caller.org_id)
-        })
-    })
-    .await
+    db::run_atomic(&state.pool, move |conn| agree_in(conn, &caller, version)).await
+}
+
+/// `agree` inside the caller's transaction.
+pub fn agree_in(conn: &mut DbConn, caller: &AuthUser, version: i32) -> AppResult<MyConsentView> {
+    let current = current(conn, &caller.org_id)?;
+    if version != current.version {
+        return Err(AppError::validation(
+            "version",
+            format!(
+                "the current consent text is version {}; read it and agree to that one",
+                current.version
+            ),
+        ));
+    }
+    let before = standing(conn, &caller.id, &caller.org_id)?;
+    if before.active {
+        return Ok(before);
+    }
+    let now = ids::now();
+    repo::withdraw_all(conn, &caller.id, now)?;
+    repo::insert(
+        conn,
+        &Consent {
+            id: ids::new_id(),
+            user_id: caller.id.clone(),
+            text_version: version.to_string(),
+            granted_at: now,
+            withdrawn_at: None,
+        },
+    )?;
+    audit::by_user(
+        conn,
+        caller,
+        "consent.granted",
+        ("user", &caller.id),
+        serde_json::json!({ "version": version }),
+    )?;
+    standing(conn, &caller.id, &caller.org_id)
 }
 
 /// Withdraws the caller's consent and everything it allowed, in one transaction.
@@ -223,7 +223,7 @@ pub struct Withdrawn {
 
 /// Withdrawal inside the caller's transaction (also part of erasing a user): ends the
 /// agreement, cancels the user's pending and scheduled shares, deletes their social tokens
-/// (here; not yet revoked at the networks), and audits it. Their testimonials leave
+/// (and queues their revocation at the networks), and audits it. Their testimonials leave
 /// public reads because those filter on a live consent.
 pub fn withdraw_in(
     conn: &mut DbConn,

@@ -17,6 +17,7 @@ use crate::ids;
 use crate::mail::SendMail;
 use crate::shares::publish::PublishShare;
 use crate::shares::retract::RetractShare;
+use crate::social::revoke::RevokeTokens;
 use crate::state::AppState;
 
 type Run = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
@@ -33,6 +34,7 @@ fn runner(kind: &str) -> Option<Kind> {
         SendMail::KIND => Some(typed::<SendMail>()),
         PublishShare::KIND => Some(typed::<PublishShare>()),
         RetractShare::KIND => Some(typed::<RetractShare>()),
+        RevokeTokens::KIND => Some(typed::<RevokeTokens>()),
         _ => None,
     }
 }

@@ -103,6 +103,23 @@ pub fn reconnect(to: &str, network: &str, handle: &str, why: &str) -> Mail {
     }
 }
 
+/// A connected account whose access ends soon and cannot be renewed without its owner.
+pub fn access_ending(to: &str, network: &str, handle: &str, ends: chrono::NaiveDateTime) -> Mail {
+    Mail {
+        to: to.to_string(),
+        subject: format!(
+            "Your {network} connection ends on {}",
+            ends.format("%Y-%m-%d")
+        ),
+        body: format!(
+            "Hello,\n\nThe access Vouch has to {handle} on {network} ends on {} (UTC), and \
+             {network} does not let Vouch renew it.\n\nConnect the account again in Vouch \
+             before then so that your scheduled shares still go out.\n",
+            ends.format("%Y-%m-%d %H:%M")
+        ),
+    }
+}
+
 /// A share that could not be published.
 pub fn share_failed(to: &str, channel: &str, error: &str) -> Mail {
     Mail {

@@ -43,11 +43,14 @@ pub fn required_reason(raw: Option<&str>) -> AppResult<String> {
 }
 
 /// Runs the periodic upkeep every `interval` until the process ends: the review digest,
-/// archiving, verdicts whose verification expired, and expired idempotency keys. A failed
-/// round is logged and the loop goes on.
+/// archiving, verdicts whose verification expired, warnings of account access that ends
+/// soon, and expired idempotency keys. A failed round is logged and the loop goes on.
 pub fn spawn_periodic(state: AppState, interval: Duration) {
     tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
+        // The first round comes one interval after start, not at once: a digest fired at
+        // start would race whoever drives it by hand (the tests), and the start already
+        // refreshed the verdicts.
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
@@ -63,6 +66,14 @@ pub fn spawn_periodic(state: AppState, interval: Duration) {
             .await;
             if let Err(e) = refreshed {
                 tracing::error!(error = %e, "refreshing lapsed verdicts failed");
+            }
+            let st = state.clone();
+            let warned = db::run(&state.pool, move |conn| {
+                crate::social::tokens::warn_expiring(conn, &st)
+            })
+            .await;
+            if let Err(e) = warned {
+                tracing::error!(error = %e, "warning of ending account access failed");
             }
             if let Err(e) = crate::idempotency::sweep(&state).await {
                 tracing::error!(error = %e, "sweeping idempotency keys failed");

@@ -5,6 +5,7 @@
 pub mod connect;
 pub mod model;
 pub mod repo;
+pub mod revoke;
 pub mod routes;
 pub mod service;
 pub mod tokens;

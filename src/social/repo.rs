@@ -91,3 +91,31 @@ pub fn replace(conn: &mut DbConn, account: &SocialAccount) -> QueryResult<usize>
         ))
         .execute(conn)
 }
+
+/// Connected accounts whose token ends before `before` with no refresh token to renew it,
+/// not yet warned about it.
+pub fn expiring_unwarned(
+    conn: &mut DbConn,
+    before: NaiveDateTime,
+) -> QueryResult<Vec<SocialAccount>> {
+    social_accounts::table
+        .filter(social_accounts::status.eq(AccountStatus::Connected.as_str()))
+        .filter(social_accounts::refresh_token.is_null())
+        .filter(social_accounts::token_expires_at.lt(before))
+        .filter(social_accounts::expiry_warned_at.is_null())
+        .order(social_accounts::id.asc())
+        .limit(500)
+        .load(conn)
+}
+
+/// Marks the warning sent; false when another instance sent it first.
+pub fn mark_warned(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        social_accounts::table
+            .filter(social_accounts::id.eq(id))
+            .filter(social_accounts::expiry_warned_at.is_null()),
+    )
+    .set(social_accounts::expiry_warned_at.eq(Some(at)))
+    .execute(conn)
+    .map(|n| n == 1)
+}

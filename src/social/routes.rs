@@ -98,7 +98,7 @@ pub async fn list_accounts(
     }))
 }
 
-/// Disconnects an account: its tokens are deleted here (revoking them at the network is not done yet).
+/// Disconnects an account: its tokens are deleted at once and revoked at the network by a job.
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),

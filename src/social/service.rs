@@ -19,8 +19,8 @@ pub async fn list(state: &AppState, caller: AuthUser) -> AppResult<Vec<AccountVi
     .await
 }
 
-/// Disconnects one of the caller's accounts: its tokens are deleted at once (not yet revoked
-/// at the network); its shares keep pointing at it.
+/// Disconnects one of the caller's accounts: its tokens are deleted at once and revoked at
+/// the network by a job; its shares keep pointing at it.
 pub async fn disconnect(state: &AppState, caller: AuthUser, id: String) -> AppResult<()> {
     let state2 = state.clone();
     db::run(&state.pool, move |conn| {
@@ -56,9 +56,10 @@ pub fn revoke_all(conn: &mut DbConn, state: &AppState, user_id: &str) -> AppResu
 
 fn revoke_one(
     conn: &mut DbConn,
-    _state: &AppState,
+    state: &AppState,
     account: &super::SocialAccount,
 ) -> AppResult<()> {
+    super::revoke::queue(conn, state, account)?;
     repo::revoke(conn, &account.id, ids::now())?;
     Ok(())
 }

@@ -148,7 +148,7 @@ pub async fn refresh(
         return Ok(if now_generation != seen_generation {
             Refreshed::Fresh
         } else {
-            Refreshed::Later("another worker is refreshing this account's tokens".into())
+            Refreshed::Busy
         });
     };
     let kind = NetworkKind::parse(&row.network).ok_or(AppError::NotFound)?;
@@ -207,4 +207,33 @@ pub fn needs_reconnect(
         )?;
     }
     Ok(())
+}
+
+/// How long before a token without a refresh token ends its owner hears of it (LinkedIn's
+/// 60-day tokens, for members without LinkedIn's partner refresh tokens).
+pub const EXPIRY_WARNING_DAYS: i64 = 7;
+
+/// Mails each ambassador whose account's token ends within a week and cannot be refreshed,
+/// once per connection (reconnecting clears the mark); returns how many were warned.
+pub fn warn_expiring(conn: &mut DbConn, state: &AppState) -> AppResult<usize> {
+    let now = ids::now();
+    let mut warned = 0;
+    for account in repo::expiring_unwarned(conn, now + Duration::days(EXPIRY_WARNING_DAYS))? {
+        db::transaction(conn, |conn| -> AppResult<()> {
+            if !repo::mark_warned(conn, &account.id, now)? {
+                return Ok(());
+            }
+            let user = crate::accounts::service::user(conn, &account.org_id, &account.user_id)?;
+            let ends = account.token_expires_at.unwrap_or(now);
+            mail::queue(
+                conn,
+                state,
+                Some(&account.org_id),
+                templates::access_ending(&user.email, &account.network, &account.handle, ends),
+            )?;
+            warned += 1;
+            Ok(())
+        })?;
+    }
+    Ok(warned)
 }

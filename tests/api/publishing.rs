@@ -1,98 +1,15 @@
 //! Publishing over real HTTP to the contract fakes: connect accounts (OAuth through the
 //! fakes, Bluesky by app password), share, and check what each network received.
 
-use secrecy::SecretString;
 use serde_json::{json, Value};
-use vouch::accounts::Role;
-use vouch_fakes::{bluesky, linkedin, mastodon, Fake, Fault};
+use vouch_fakes::Fault;
 
-use crate::helpers::{fields, problem, spawn_app_with, Member, TestApp};
-
-struct World {
-    app: TestApp,
-    camille: Member,
-    amara: Member,
-    linkedin: Fake,
-    mastodon: Fake,
-    bluesky: Fake,
-}
-
-async fn world() -> World {
-    let (li, ma, bs) = (
-        linkedin::start().unwrap(),
-        mastodon::start().unwrap(),
-        bluesky::start().unwrap(),
-    );
-    let li_url = li.url();
-    let app = spawn_app_with(|s| {
-        s.networks.linkedin.auth_url = format!("{li_url}/oauth/v2/authorization");
-        s.networks.linkedin.token_url = format!("{li_url}/oauth/v2/accessToken");
-        s.networks.linkedin.api_url = li_url.clone();
-        s.networks.linkedin.client_id = linkedin::CLIENT_ID.into();
-        s.networks.linkedin.client_secret = SecretString::from(linkedin::CLIENT_SECRET);
-        s.networks.request_timeout_ms = 2000;
-    })
-    .await;
-    let admin = app.org("acme").await;
-    let camille = app.member(&admin, "camille", Role::Moderator).await;
-    let amara = app.member(&admin, "amara", Role::Ambassador).await;
-    app.consent(&amara.token).await;
-    let res = app
-        .client
-        .put(app.url("/api/v1/org/policy"))
-        .bearer_auth(&admin.token)
-        .json(&json!({ "disclosure": "#AcmeEmployee" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    World {
-        app,
-        camille,
-        amara,
-        linkedin: li,
-        mastodon: ma,
-        bluesky: bs,
-    }
-}
-
-impl World {
-    /// Starts the OAuth flow, lets the fake "user" allow it, and lands on Vouch's callback.
-    async fn connect_oauth(&self, network: &str, body: Value) -> reqwest::Response {
-        let res = self
-            .app
-            .post(
-                &format!("/api/v1/me/accounts/{network}/connect"),
-                Some(&self.amara.token),
-                &body,
-            )
-            .await;
-        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-        let answer: Value = res.json().await.unwrap();
-        let authorize = answer["authorize_url"].as_str().unwrap();
-        let res = self.app.client.get(authorize).send().await.unwrap();
-        assert_eq!(res.status(), 302);
-        let back = url::Url::parse(res.headers()["location"].to_str().unwrap()).unwrap();
-        assert!(
-            back.path().ends_with(&format!("/oauth/callback/{network}")),
-            "{back}"
-        );
-        self.callback(network, back.query().unwrap_or("")).await
-    }
-
-    async fn callback(&self, network: &str, query: &str) -> reqwest::Response {
-        self.app
-            .client
-            .get(self.app.url(&format!("/oauth/callback/{network}?{query}")))
-            .send()
-            .await
-            .unwrap()
-    }
-}
+use crate::helpers::world::{eventually, World};
+use crate::helpers::{fields, problem};
 
 #[tokio::test]
 async fn an_ambassador_connects_mastodon_and_linkedin_and_each_network_gets_one_post() {
-    let w = world().await;
+    let w = World::start().await;
     let res = w
         .connect_oauth("mastodon", json!({ "instance_url": w.mastodon.url() }))
         .await;
@@ -160,7 +77,7 @@ async fn an_ambassador_connects_mastodon_and_linkedin_and_each_network_gets_one_
 
 #[tokio::test]
 async fn bluesky_connects_with_an_app_password_and_keeps_its_session() {
-    let w = world().await;
+    let w = World::start().await;
     let user = w.bluesky.user().clone();
     let res = w
         .app
@@ -185,21 +102,7 @@ async fn bluesky_connects_with_an_app_password_and_keeps_its_session() {
         .publishable_story(&w.camille.token, "We ship every week.")
         .await;
     for _ in 0..2 {
-        let res = w
-            .app
-            .share(
-                &w.amara.token,
-                json!({ "story_id": story["id"], "channels": ["bluesky"] }),
-            )
-            .await;
-        let batch: Value = res.json().await.unwrap();
-        w.app
-            .share_becomes(
-                &w.amara.token,
-                batch["items"][0]["id"].as_str().unwrap(),
-                "published",
-            )
-            .await;
+        w.share_and_publish(&story, &["bluesky"]).await;
     }
     assert_eq!(w.bluesky.posts().len(), 2);
     assert_eq!(
@@ -211,7 +114,7 @@ async fn bluesky_connects_with_an_app_password_and_keeps_its_session() {
 
 #[tokio::test]
 async fn a_network_that_answers_429_is_waited_out_not_hammered() {
-    let w = world().await;
+    let w = World::start().await;
     w.connect_oauth("mastodon", json!({ "instance_url": w.mastodon.url() }))
         .await;
     w.mastodon.fail_next("create", Fault::RateLimit, 1);
@@ -254,7 +157,7 @@ async fn a_network_that_answers_429_is_waited_out_not_hammered() {
 
 #[tokio::test]
 async fn oauth_callbacks_with_a_bad_state_or_an_error_are_clear_4xx() {
-    let w = world().await;
+    let w = World::start_with(|s| s.networks.x.client_id = String::new()).await;
     let res = w.callback("linkedin", "code=abc&state=forged").await;
     assert_eq!(fields(&problem(res, 422).await), ["state"]);
     let res = w.callback("linkedin", "code=abc").await;
@@ -327,23 +230,15 @@ async fn oauth_callbacks_with_a_bad_state_or_an_error_are_clear_4xx() {
 
 #[tokio::test]
 async fn retracting_a_story_deletes_its_published_posts_at_the_network() {
-    let w = world().await;
+    let w = World::start().await;
     w.connect_oauth("mastodon", json!({ "instance_url": w.mastodon.url() }))
         .await;
     let story = w
         .app
         .publishable_story(&w.camille.token, "We ship every week.")
         .await;
-    let res = w
-        .app
-        .share(
-            &w.amara.token,
-            json!({ "story_id": story["id"], "channels": ["mastodon"] }),
-        )
-        .await;
-    let batch: Value = res.json().await.unwrap();
-    let id = batch["items"][0]["id"].as_str().unwrap();
-    w.app.share_becomes(&w.amara.token, id, "published").await;
+    let published = w.share_and_publish(&story, &["mastodon"]).await;
+    let id = published[0]["id"].as_str().unwrap();
     let res = w
         .app
         .story_act(
@@ -356,4 +251,115 @@ async fn retracting_a_story_deletes_its_published_posts_at_the_network() {
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     w.app.share_becomes(&w.amara.token, id, "retracted").await;
     assert!(w.mastodon.posts()[0].deleted);
+}
+
+#[tokio::test]
+async fn disconnecting_and_withdrawing_revoke_the_tokens_at_the_network_even_when_it_is_down() {
+    let w = World::start().await;
+    w.connect("mastodon").await;
+    let user = w.bluesky.user().clone();
+    let res = w
+        .app
+        .post(
+            "/api/v1/me/accounts/bluesky/connect",
+            Some(&w.amara.token),
+            &json!({ "handle": user.handle, "app_password": user.password, "service_url": w.bluesky.url() }),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let bluesky_id = res.json::<Value>().await.unwrap()["account"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Disconnecting Bluesky deletes its session there.
+    let res = w
+        .app
+        .client
+        .delete(w.app.url(&format!("/api/v1/me/accounts/{bluesky_id}")))
+        .bearer_auth(&w.amara.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    eventually("Bluesky's session is deleted", 10, || async {
+        w.bluesky.count("revoke") == 1
+    })
+    .await;
+
+    // Withdrawing consent while Mastodon is down: the revocation waits for it to come back.
+    w.mastodon
+        .fail_next("revoke", Fault::Status { status: 503 }, 2);
+    let res = w
+        .app
+        .client
+        .delete(w.app.url("/api/v1/me/consent"))
+        .bearer_auth(&w.amara.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    eventually("Mastodon revoked the token", 20, || async {
+        w.app.skip_waits();
+        w.mastodon.count("revoked") == 1
+    })
+    .await;
+    assert_eq!(w.mastodon.count("revoke"), 3, "two refusals, then done");
+    let accounts: Value = w
+        .app
+        .get("/api/v1/me/accounts", &w.amara.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        accounts["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["status"] == "revoked"),
+        "{accounts}"
+    );
+}
+
+#[tokio::test]
+async fn a_linkedin_token_that_cannot_be_refreshed_warns_its_owner_a_week_ahead_once() {
+    // The upkeep is driven by hand here.
+    let w = World::start_with(|s| s.moderation.digest_interval_secs = 3600).await;
+    w.linkedin.set_flag("member_app", true);
+    w.connect("linkedin").await;
+    let warn = || {
+        let state = w.app.state.clone();
+        let mut conn = state.pool.get().unwrap();
+        vouch::social::tokens::warn_expiring(&mut conn, &state).unwrap()
+    };
+    assert_eq!(warn(), 0, "sixty days left: nothing to say yet");
+    let before = w.app.mail.count_for(&w.amara.email);
+    // Fifty-four days later.
+    {
+        use diesel::prelude::*;
+        use vouch::db::schema::social_accounts;
+        let mut conn = w.app.state.pool.get().unwrap();
+        let soon = chrono::Utc::now().naive_utc() + chrono::Duration::days(6);
+        diesel::update(social_accounts::table)
+            .set(social_accounts::token_expires_at.eq(Some(soon)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    assert_eq!(warn(), 1);
+    assert_eq!(warn(), 0, "one warning per connection");
+    let mail = w.app.mail.wait_for(&w.amara.email, before + 1).await;
+    assert!(
+        mail.subject.contains("linkedin connection ends"),
+        "{}",
+        mail.subject
+    );
+    assert!(
+        mail.body.contains("Connect the account again"),
+        "{}",
+        mail.body
+    );
+    // Reconnecting starts a new connection, warned about in its own time.
+    w.connect("linkedin").await;
+    assert_eq!(warn(), 0);
 }
