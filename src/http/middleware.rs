@@ -155,15 +155,37 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
 }
 
 /// Query-string errors name the parameter when serde says which.
-pub fn query_error(err: error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+pub fn query_error(err: error::QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
     let message = err.to_string();
-    let field = message
-        .split('`')
-        .nth(1)
-        .filter(|_| message.contains("field"))
-        .unwrap_or("query")
-        .to_string();
+    let field = query_field(&message, req.query_string()).unwrap_or_else(|| "query".into());
     AppError::validation(field, message).into()
+}
+
+/// The parameter a query error is about: serde names a missing or unknown field, and quotes
+/// a bad value (`unknown variant `sent``) without naming its field, so the field is the one
+/// parameter holding that value; a query of one parameter can only be about that one.
+fn query_field(message: &str, query: &str) -> Option<String> {
+    let quoted = message.split('`').nth(1);
+    if message.contains("field") {
+        return quoted.map(str::to_string);
+    }
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    if let Some(value) = quoted {
+        let holders: Vec<&String> = pairs
+            .iter()
+            .filter(|(_, v)| v == value)
+            .map(|(k, _)| k)
+            .collect();
+        if let [only] = holders.as_slice() {
+            return Some((*only).clone());
+        }
+    }
+    match pairs.as_slice() {
+        [(only, _)] => Some(only.clone()),
+        _ => None,
+    }
 }
 
 /// A path segment of the wrong shape cannot name anything: 404.

@@ -419,12 +419,11 @@ fn queue_publish(conn: &mut DbConn, state: &AppState, share: &Share) -> AppResul
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ShareQuery {
-    /// pending_review, scheduled, publishing, published, failed, cancelled or retracted
-    pub status: Option<String>,
+    pub status: Option<ShareStatus>,
     pub story_id: Option<String>,
     /// The comms team only; ambassadors always see their own.
     pub user_id: Option<String>,
-    pub channel: Option<String>,
+    pub channel: Option<Channel>,
 }
 
 /// Ambassadors: their own shares. The comms team: the org's.
@@ -435,15 +434,6 @@ pub async fn list(
     page: PageParams,
 ) -> AppResult<Page<ShareView>> {
     let (cursor, limit) = page.checked()?;
-    if let Some(s) = &query.status {
-        ShareStatus::parse(s).ok_or_else(|| {
-            AppError::validation("status", format!("`{s}` is not a share status"))
-        })?;
-    }
-    if let Some(c) = &query.channel {
-        Channel::parse(c)
-            .ok_or_else(|| AppError::validation("channel", format!("`{c}` is not a channel")))?;
-    }
     let filter = repo::Filter {
         user_id: if caller.is_at_least(Role::Moderator) {
             query.user_id
@@ -451,8 +441,8 @@ pub async fn list(
             Some(caller.id.clone())
         },
         story_id: query.story_id,
-        status: query.status,
-        channel: query.channel,
+        status: query.status.map(|s| s.as_str().to_string()),
+        channel: query.channel.map(|c| c.as_str().to_string()),
     };
     let public_url = state.settings.server.public_url.clone();
     db::run(&state.pool, move |conn| -> AppResult<_> {

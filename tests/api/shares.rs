@@ -289,6 +289,17 @@ async fn bad_share_requests_name_the_field_and_write_nothing() {
         .await
         .unwrap();
     assert_eq!(mine["items"].as_array().unwrap().len(), 0);
+    // The list's filters are the enums the document lists.
+    for (query, field) in [
+        ("status=sent&channel=x", "status"),
+        ("channel=myspace&status=published", "channel"),
+        ("limit=ten", "limit"),
+    ] {
+        let res = app
+            .get(&format!("/api/v1/shares?{query}"), &camille.token)
+            .await;
+        assert_eq!(fields(&problem(res, 422).await), [field], "{query}");
+    }
 }
 
 #[tokio::test]
