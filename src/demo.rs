@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 use crate::accounts::{self, Email, Role};
 use crate::auth::AuthUser;
 use crate::claims;
+use crate::consent;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::preconditions::IfMatch;
 use crate::ids;
+use crate::shares;
 use crate::state::AppState;
 use crate::stories::captions::Network;
 use crate::stories::input::Draft;
@@ -65,7 +67,8 @@ pub fn load(state: &AppState) -> anyhow::Result<Loaded> {
             let active = accounts::service::activate(conn, member.user, *role)?;
             members.push(AuthUser::from_user(active));
         }
-        stories_for(conn, state, &members[0], &members[1])
+        let shareable = stories_for(conn, state, &members[0], &members[1])?;
+        sharing(conn, state, &members[1], &shareable)
     })
     .map_err(|e| anyhow::Error::new(e).context("loading demo data"))?;
     Ok(Loaded::Created)
@@ -95,13 +98,14 @@ fn draft(
 }
 
 /// Three stories through the real rules: one approved after its claim was verified, one held
-/// in review by an unverified claim, one ambassador testimonial waiting for review.
+/// in review by an unverified claim, one ambassador testimonial waiting for review. Returns
+/// the approved one's id.
 fn stories_for(
     conn: &mut DbConn,
     state: &AppState,
     moderator: &AuthUser,
     ambassador: &AuthUser,
-) -> AppResult<()> {
+) -> AppResult<String> {
     let now = ids::now();
     let award = draft(
         "Acme Robotics is a certified Top Employer 2026",
@@ -155,7 +159,31 @@ fn stories_for(
     .validate(false, now)?;
     let testimonial =
         stories::service::insert(conn, ambassador, StoryKind::Testimonial, &first_year)?;
-    submit(conn, testimonial)
+    submit(conn, testimonial)?;
+    Ok(story.id)
+}
+
+/// The ambassador has agreed to the consent text and shared the approved story to the
+/// careers page (the workers publish it), through the same rules as the API.
+fn sharing(
+    conn: &mut DbConn,
+    state: &AppState,
+    ambassador: &AuthUser,
+    story_id: &str,
+) -> AppResult<()> {
+    consent::service::agree_in(conn, ambassador, 1)?;
+    let share = shares::service::create(
+        state,
+        ambassador.clone(),
+        shares::service::ShareInput {
+            story_id: story_id.to_string(),
+            channels: vec!["careers_page".into()],
+            text: None,
+            scheduled_at: None,
+        },
+    )?;
+    share(conn)?;
+    Ok(())
 }
 
 fn submit(conn: &mut DbConn, story: stories::Story) -> AppResult<()> {
