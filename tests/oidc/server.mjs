@@ -119,6 +119,13 @@ const provider = new Provider(issuer, {
 });
 // Plain http on loopback is what the tests use.
 provider.proxy = false;
+// Why a request was refused, on stderr (the tests show it when they fail).
+for (const event of ['authorization.error', 'grant.error', 'userinfo.error', 'server_error']) {
+  provider.on(event, (_ctx, err) => {
+    console.error(`${event}: ${err.error ?? err.name}: ${err.error_description ?? err.message}`
+      + `${err.error_detail ? ` (${err.error_detail})` : ''}`);
+  });
+}
 
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -220,6 +227,31 @@ async function xUsersMe(req, res) {
   });
 }
 
+// oidc-provider takes the secret from either place whichever method a client registered; the
+// networks do not (X: HTTP Basic for confidential clients; LinkedIn: the form body), so the
+// token endpoint here holds each client to its registered method first.
+async function strictClientAuth(req, res) {
+  let raw = '';
+  for await (const chunk of req) raw += chunk;
+  req.body = raw; // oidc-provider reads an already read body from here
+  const params = new URLSearchParams(raw);
+  const authorization = req.headers.authorization ?? '';
+  const basic = /^basic /i.test(authorization);
+  const clientId = basic
+    ? decodeURIComponent(Buffer.from(authorization.slice(6), 'base64').toString().split(':')[0].replace(/\+/g, ' '))
+    : params.get('client_id');
+  const client = CLIENTS.find((c) => c.client_id === clientId);
+  if (!client) return true;
+  let used = 'none';
+  if (basic) used = 'client_secret_basic';
+  else if (params.has('client_secret')) used = 'client_secret_post';
+  if (used === client.token_endpoint_auth_method) return true;
+  const description = `${clientId} authenticates with ${client.token_endpoint_auth_method}, not ${used}`;
+  console.error(`grant.error: invalid_client: ${description}`);
+  json(res, 401, { error: 'invalid_client', error_description: description });
+  return false;
+}
+
 const callback = provider.callback();
 server.on('request', async (req, res) => {
   try {
@@ -227,6 +259,7 @@ server.on('request', async (req, res) => {
     const step = /^\/interaction\/([^/]+)(?:\/(login|confirm|abort))?$/.exec(pathname);
     if (step) return await interaction(req, res, step[1], step[2]);
     if (pathname === '/2/users/me' && req.method === 'GET') return await xUsersMe(req, res);
+    if (pathname === '/token' && req.method === 'POST' && !(await strictClientAuth(req, res))) return undefined;
     return callback(req, res);
   } catch (err) {
     console.error(err);
