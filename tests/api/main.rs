@@ -17,6 +17,7 @@ mod logs;
 mod migrations;
 mod moderation;
 mod nul;
+mod oauth_e2e;
 mod outbox;
 mod policy;
 mod privacy;
