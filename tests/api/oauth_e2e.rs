@@ -37,6 +37,15 @@ struct World {
     amara: Member,
 }
 
+/// How Vouch's X app is registered at the server.
+#[derive(Clone, Copy, PartialEq)]
+enum XClient {
+    /// `vouch-x`: a secret, sent with HTTP Basic, and PKCE.
+    Confidential,
+    /// `vouch-x-public`: no secret, PKCE alone.
+    Public,
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Answer {
     Allow,
@@ -44,6 +53,10 @@ enum Answer {
 }
 
 async fn world() -> World {
+    world_with(XClient::Confidential).await
+}
+
+async fn world_with(x_client: XClient) -> World {
     // Each needs the other's address first: the server's clients redirect to Vouch, and Vouch's
     // config names the server's endpoints. So Vouch's port is reserved, the server started and
     // discovered, then the port handed to Vouch.
@@ -61,8 +74,10 @@ async fn world() -> World {
         s.networks.x.auth_url = authorize.clone();
         s.networks.x.token_url = token.clone();
         s.networks.x.api_url = api.clone();
-        s.networks.x.client_id = "vouch-x".into();
-        s.networks.x.client_secret = SecretString::from("vouch-x-secret");
+        (s.networks.x.client_id, s.networks.x.client_secret) = match x_client {
+            XClient::Confidential => ("vouch-x".into(), SecretString::from("vouch-x-secret")),
+            XClient::Public => ("vouch-x-public".into(), SecretString::from("")),
+        };
         s.networks.linkedin.auth_url = authorize;
         s.networks.linkedin.token_url = token;
         s.networks.linkedin.api_url = api;
@@ -223,7 +238,15 @@ impl World {
 
 #[tokio::test]
 async fn x_connects_through_a_real_oauth_server_with_pkce_and_basic_auth_then_refreshes() {
-    let w = world().await;
+    connects_x_then_refreshes(world().await).await;
+}
+
+#[tokio::test]
+async fn x_as_a_public_client_connects_with_pkce_alone_then_refreshes() {
+    connects_x_then_refreshes(world_with(XClient::Public).await).await;
+}
+
+async fn connects_x(w: &World) {
     let back = w.sign_in("x", Answer::Allow).await;
     let query: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
     assert!(
@@ -257,8 +280,49 @@ async fn x_connects_through_a_real_oauth_server_with_pkce_and_basic_auth_then_re
     let (status, me) = w.profile("/2/users/me", &access).await;
     assert_eq!(status, 200, "{me}");
     assert_eq!(me["data"]["id"], SUB);
+}
 
+async fn connects_x_then_refreshes(w: World) {
+    connects_x(&w).await;
     w.refresh("x", "/2/users/me", true).await;
+}
+
+#[tokio::test]
+async fn a_grant_the_server_ended_makes_the_account_need_reconnecting_and_tells_its_owner() {
+    let w = world().await;
+    connects_x(&w).await;
+    let row = w.account("x");
+    let (_, refresh) = w.tokens(&row);
+    // The user (or the network) ends Vouch's access at the server.
+    let res = w
+        .app
+        .client
+        .post(w.oidc.endpoint("revocation_endpoint"))
+        .basic_auth("vouch-x", Some("vouch-x-secret"))
+        .form(&[
+            ("token", refresh.unwrap().as_str()),
+            ("token_type_hint", "refresh_token"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    let mails = w.app.mail.count_for(&w.amara.email);
+    let outcome = tokens::refresh(&w.app.state, &row.id, row.token_generation)
+        .await
+        .unwrap();
+    let Refreshed::Rejected(why) = outcome else {
+        panic!("the refresh should be refused for good\n{}", w.oidc.log());
+    };
+    assert!(why.contains("invalid_grant"), "{why}");
+    let listed = w.listed().await;
+    assert_eq!(listed[0]["status"], "needs_reconnect", "{listed:?}");
+    let mail = w.app.mail.wait_for(&w.amara.email, mails + 1).await;
+    assert!(
+        mail.subject.contains("Reconnect your x account"),
+        "{mail:?}"
+    );
 }
 
 #[tokio::test]

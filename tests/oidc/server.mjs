@@ -22,6 +22,8 @@
 // - vouch-linkedin: as LinkedIn's web flow: the secret in the form body
 //   (client_secret_post), no PKCE, a refresh token always (LinkedIn's approved partners),
 //   kept across refreshes.
+// - vouch-x-public: as X's public clients: no secret (token_endpoint_auth_method none), PKCE
+//   only; otherwise as vouch-x.
 //
 // One user, who signs in on the login page with `ada` / `correct horse`.
 // Besides oidc-provider's own endpoints (discovery at /.well-known/openid-configuration), it
@@ -73,6 +75,13 @@ const CLIENTS = [
     response_types: ['code'],
   },
   {
+    client_id: 'vouch-x-public',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: [`${redirectBase}/oauth/callback/x`],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  },
+  {
     client_id: 'vouch-linkedin',
     client_secret: 'vouch-linkedin-secret',
     token_endpoint_auth_method: 'client_secret_post',
@@ -81,7 +90,7 @@ const CLIENTS = [
     response_types: ['code'],
   },
 ];
-const PKCE_REQUIRED = new Set(['vouch-x']);
+const X_CLIENTS = new Set(['vouch-x', 'vouch-x-public']);
 
 const server = http.createServer();
 await new Promise((resolve, reject) => {
@@ -104,16 +113,20 @@ const provider = new Provider(issuer, {
   scopes: SCOPES,
   claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
   findAccount: async (_ctx, id) => findAccount(id),
-  // Our own login and consent pages below, not the development ones.
-  features: { devInteractions: { enabled: false } },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   routes: { userinfo: '/v2/userinfo' },
-  pkce: { required: (_ctx, client) => PKCE_REQUIRED.has(client.clientId) },
+  pkce: { required: (_ctx, client) => X_CLIENTS.has(client.clientId) },
   issueRefreshToken: async (_ctx, client, code) =>
     client.grantTypeAllowed('refresh_token')
-    && (client.clientId !== 'vouch-x' || code.scopes.has('offline.access')),
+    && (!X_CLIENTS.has(client.clientId) || code.scopes.has('offline.access')),
   // X's refresh tokens are single use (a new one with every refresh); LinkedIn's are kept.
-  rotateRefreshToken: (ctx) => ctx.oidc.client.clientId === 'vouch-x',
+  rotateRefreshToken: (ctx) => X_CLIENTS.has(ctx.oidc.client.clientId),
+  features: {
+    // Our own login and consent pages below, not the development ones.
+    devInteractions: { enabled: false },
+    // Revoking a token at /token/revocation is how a test has the server end a grant.
+    revocation: { enabled: true },
+  },
   cookies: { keys: ['vouch-oidc-test-cookie-key-not-a-secret'] },
   // Development signing keys are fine: nothing here checks an ID token's signature.
 });
