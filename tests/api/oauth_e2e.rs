@@ -3,8 +3,10 @@
 //! authorize URL is opened in a browser of sorts, which signs in and allows (or refuses) on
 //! the server's own pages and follows the redirect back to Vouch's callback; Vouch then trades
 //! the code at the server's token endpoint for real, so PKCE (X), the client authentication
-//! method (HTTP Basic for X, the form body for LinkedIn) and the token answers are checked by
-//! the server, not by a fake written alongside Vouch.
+//! (HTTP Basic for X, the form body for LinkedIn, none for X's public clients; the script
+//! holds each client to its method) and the token answers are checked by the server, not by
+//! a fake written alongside Vouch. Refreshing goes to the same server, and so does ending a
+//! grant (revoking its refresh token there).
 //!
 //! The connectors' identify step calls the network's profile API with the new access token.
 //! The fakes (vouch-fakes) only accept tokens they issued themselves, and a profile answer that
