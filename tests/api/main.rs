@@ -18,6 +18,7 @@ mod logs;
 mod migrations;
 mod moderation;
 mod nul;
+mod oauth_e2e;
 mod outbox;
 mod policy;
 mod privacy;

@@ -3,6 +3,7 @@
 
 pub mod binary;
 pub mod db;
+pub mod oidc;
 pub mod served;
 pub mod shares;
 pub mod smtp;
