@@ -220,6 +220,7 @@ impl World {
             Refreshed::Rejected(why) | Refreshed::Later(why) => {
                 panic!("refresh failed: {why}\n{}", self.oidc.log())
             }
+            Refreshed::Busy => panic!("nobody else holds the refresh lease here"),
         }
         let after = self.account(network);
         assert_eq!(after.token_generation, before.token_generation + 1);
