@@ -156,6 +156,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn load_demo(settings: &Settings) -> anyhow::Result<()> {
+    // The demo is what a newcomer runs first: development secrets are made here if need be.
+    let mut settings = settings.clone();
+    settings.resolve_secrets()?;
+    let settings = &settings;
     let pool = db::pool(&settings.database.url, 2)?;
     db::migrate(&pool)?;
     let state = AppState::new(settings.clone(), pool)?;

@@ -7,11 +7,16 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 fn vouch(db_url: &str, data: &std::path::Path, args: &[&str]) -> Output {
+    vouch_in("test", db_url, data, args)
+}
+
+/// `vouch` with `VOUCH_ENV=env`: `development` has no secrets in its config.
+fn vouch_in(env: &str, db_url: &str, data: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vouch"))
         .args(args)
         .arg("--config-dir")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/config"))
-        .env("VOUCH_ENV", "test")
+        .env("VOUCH_ENV", env)
         .env("VOUCH__DATABASE__URL", db_url)
         .env("VOUCH__DATA_DIR", data)
         .env("VOUCH__MAIL__TRANSPORT", "file")
@@ -176,6 +181,29 @@ async fn a_refused_command_names_the_field_and_rule_without_a_backtrace() {
     assert!(!err.contains("backtrace"), "{err}");
     assert!(!err.contains("src/main.rs"), "{err}");
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+}
+
+#[tokio::test]
+async fn a_newcomer_loads_the_demo_in_development_with_secrets_made_on_the_spot() {
+    let app = spawn_app().await;
+    let data = tempfile::tempdir().unwrap();
+    let url = app.db.url().to_string();
+    let out = vouch_in("development", &url, data.path(), &["demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for secret in ["jwt_secret", "token_encryption_key"] {
+        assert!(
+            data.path().join("secrets").join(secret).exists(),
+            "{secret}"
+        );
+    }
+    let out = vouch_in(
+        "development",
+        &url,
+        data.path(),
+        &["admin", "token", "--email", "amara@acme.example"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).trim().lines().last().unwrap().len() > 20);
 }
 
 #[tokio::test]
