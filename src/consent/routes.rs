@@ -44,7 +44,7 @@ pub struct ConsentTextInput {
 /// their next share.
 #[utoipa::path(
     tag = "consent",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     request_body = ConsentTextInput,
     responses(
         (status = 200, body = ConsentTextView),

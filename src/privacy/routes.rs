@@ -32,7 +32,7 @@ pub async fn export(state: web::Data<AppState>, caller: AuthUser) -> AppResult<H
 /// deleted, testimonials emptied; shares stay, anonymised, for the org's totals.
 #[utoipa::path(
     tag = "accounts",
-    security(("bearer" = [])),
+    security(("bearer" = ["admin"])),
     params(("id" = String, Path, description = "The user's id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem))
 )]

@@ -112,7 +112,7 @@ pub async fn cancel_share(
 /// Lets a share held for review go out (moderators); the ambassador gets a mail.
 #[utoipa::path(
     tag = "shares",
-    security(("bearer" = [])),
+    security(("bearer" = ["moderator"])),
     params(("id" = String, Path)),
     responses((status = 200, body = ShareView), (status = 404, body = Problem), (status = 409, body = Problem))
 )]
@@ -138,7 +138,7 @@ pub struct RejectShare {
 /// Refuses a share held for review, with a reason mailed to the ambassador (moderators).
 #[utoipa::path(
     tag = "shares",
-    security(("bearer" = [])),
+    security(("bearer" = ["moderator"])),
     params(("id" = String, Path)),
     request_body = RejectShare,
     responses((status = 200, body = ShareView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem))

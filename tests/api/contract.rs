@@ -302,3 +302,38 @@ async fn the_audit_log_takes_empty_filters_as_absent() {
     let res = app.get("/api/v1/audit?object_id=x", &admin.token).await;
     problem(res, 422).await;
 }
+
+/// A handler that takes `Authorized<role::…>` answers 403 to lesser roles: its document entry
+/// must name the role (`security(("bearer" = ["moderator"]))`), from which the document lists
+/// that 403. Read from the source, so a new handler cannot forget it.
+#[test]
+fn every_handler_that_needs_a_role_names_it_in_the_document() {
+    let handler = regex::Regex::new(
+        r#"(?s)#\[utoipa::path\((.*?)\)\]\s*#\[(?:get|post|put|patch|delete)\("([^"]+)"\)\]\s*pub async fn \w+\((.*?)\)\s*->"#,
+    )
+    .unwrap();
+    let mut files = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    let (mut handlers, mut missing) = (0, Vec::new());
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        for found in handler.captures_iter(&source) {
+            handlers += 1;
+            let needs_role = found[3].contains("Authorized<role::");
+            if needs_role && !found[1].contains(r#""bearer" = [""#) {
+                missing.push(found[2].to_string());
+            }
+        }
+    }
+    assert!(handlers > 40, "the scan found only {handlers} handlers");
+    assert!(
+        missing.is_empty(),
+        "these need a role the document does not name: {missing:?}"
+    );
+}
