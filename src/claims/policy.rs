@@ -143,7 +143,7 @@ impl Policy {
             }
         }
         let disclosure = self.disclosure.trim().to_string();
-        check_disclosure("disclosure", &disclosure, &mut errors);
+        check_disclosure("disclosure", &self.disclosure, &disclosure, &mut errors);
         let mut disclosure_by_language = BTreeMap::new();
         for (language, text) in self.disclosure_by_language {
             let field = format!("disclosure_by_language.{language}");
@@ -154,11 +154,12 @@ impl Policy {
                     "keys are two-letter language codes, e.g. `fr`",
                 ));
             }
-            let text = text.trim().to_string();
-            if text.is_empty() {
+            let trimmed = text.trim().to_string();
+            if trimmed.is_empty() {
                 errors.push(FieldError::new(&field, "is empty"));
             }
-            check_disclosure(&field, &text, &mut errors);
+            check_disclosure(&field, &text, &trimmed, &mut errors);
+            let text = trimmed;
             disclosure_by_language.insert(language, text);
         }
         for (field, value) in [
@@ -258,8 +259,9 @@ impl Policy {
     }
 }
 
-fn check_disclosure(field: &str, text: &str, errors: &mut Vec<FieldError>) {
-    if text.chars().count() > 100 {
+/// `text` trimmed; `raw` as sent, whose length the document's maxLength counts.
+fn check_disclosure(field: &str, raw: &str, text: &str, errors: &mut Vec<FieldError>) {
+    if raw.chars().count() > 100 {
         errors.push(FieldError::new(field, "is longer than 100 characters"));
     }
     if text.chars().any(char::is_control) {

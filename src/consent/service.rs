@@ -114,15 +114,16 @@ pub async fn set_text(
     caller: AuthUser,
     text: String,
 ) -> AppResult<ConsentTextView> {
-    let text = text.trim().to_string();
-    if text.is_empty() {
-        return Err(AppError::validation("text", "is required"));
-    }
+    // The limit is on the text as sent (what the document's maxLength counts).
     if text.chars().count() > MAX_TEXT_CHARS {
         return Err(AppError::validation(
             "text",
             format!("is longer than {MAX_TEXT_CHARS} characters"),
         ));
+    }
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return Err(AppError::validation("text", "is required"));
     }
     db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| -> AppResult<ConsentTextView> {

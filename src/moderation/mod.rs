@@ -30,10 +30,11 @@ pub struct RequiredReason {
 
 /// A moderator's reason, trimmed: at most 2000 characters; `None` when empty.
 pub fn optional_reason(raw: Option<&str>) -> AppResult<Option<String>> {
-    let reason = raw.map(str::trim).unwrap_or("");
-    if reason.chars().count() > 2000 {
+    // The limit counts the reason as sent (what the document's maxLength counts).
+    if raw.is_some_and(|r| r.chars().count() > 2000) {
         return Err(AppError::validation("reason", "at most 2000 characters"));
     }
+    let reason = raw.map(str::trim).unwrap_or("");
     Ok(Some(reason.to_string()).filter(|r| !r.is_empty()))
 }
 

@@ -76,17 +76,22 @@ fn check(input: ShareInput, now: NaiveDateTime) -> AppResult<Request> {
             )),
         }
     }
+    // The limit is on the text as sent (what the document's maxLength counts), blank or not.
+    let too_long = input
+        .text
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_TEXT_CHARS);
     let text = input.text.map(|t| t.trim().to_string());
     if let Some(t) = &text {
-        if t.is_empty() {
-            errors.push(FieldError::new(
-                "text",
-                "is empty; leave it out to use the suggested caption",
-            ));
-        } else if t.chars().count() > MAX_TEXT_CHARS {
+        if too_long {
             errors.push(FieldError::new(
                 "text",
                 format!("is longer than {MAX_TEXT_CHARS} characters"),
+            ));
+        } else if t.is_empty() {
+            errors.push(FieldError::new(
+                "text",
+                "is empty; leave it out to use the suggested caption",
             ));
         }
     }

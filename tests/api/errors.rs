@@ -211,3 +211,38 @@ async fn a_duplicated_field_is_named() {
     .unwrap();
     assert_eq!(fields(&problem(res, 422).await), ["reason"]);
 }
+
+#[tokio::test]
+async fn length_limits_count_the_text_as_sent_padding_included() {
+    // The document's maxLength counts every character sent; trimming first let a padded
+    // value through that the document says is refused (schemathesis, PUT /consent).
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let res = app
+        .client
+        .put(app.url("/api/v1/org/policy"))
+        .bearer_auth(&admin.token)
+        .json(&json!({ "disclosure": format!("#Acme{}", " ".repeat(100)) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fields(&problem(res, 422).await), ["disclosure"]);
+    let story = app
+        .create_story(
+            &admin.token,
+            crate::helpers::stories::company_story("We ship every week."),
+        )
+        .await;
+    let id = story["id"].as_str().unwrap();
+    let res = app.story_act(&admin.token, id, "submit", json!({})).await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .story_act(
+            &admin.token,
+            id,
+            "reject",
+            json!({ "reason": format!("No{}", "\t".repeat(2000)) }),
+        )
+        .await;
+    assert_eq!(fields(&problem(res, 422).await), ["reason"]);
+}

@@ -259,6 +259,10 @@ async fn bad_share_requests_name_the_field_and_write_nothing() {
             "text",
         ),
         (
+            json!({ "story_id": id, "channels": ["careers_page"], "text": format!("Hi{}", " ".repeat(10_000)) }),
+            "text",
+        ),
+        (
             json!({ "story_id": "nope", "channels": ["careers_page"] }),
             "story_id",
         ),
