@@ -105,6 +105,11 @@ pub fn create(
     })
 }
 
+/// A new story row holding validated content, to be given its ids, author and status.
+pub fn filled(clean: &CleanStory) -> Story {
+    fill(Story::blank(), clean)
+}
+
 /// Copies validated content into a story row.
 fn fill(story: Story, clean: &CleanStory) -> Story {
     Story {
@@ -256,10 +261,7 @@ pub struct StoryQuery {
 impl StoryQuery {
     fn filter(&self) -> Filter {
         Filter {
-            statuses: self
-                .status
-                .map(|s| vec![s.as_str().to_string()])
-                .unwrap_or_default(),
+            status: self.status.map(|s| s.as_str().to_string()),
             topic: self
                 .topic
                 .as_ref()
@@ -310,7 +312,7 @@ pub async fn feed(
 ) -> AppResult<Page<StoryView>> {
     let (cursor, limit) = page.checked()?;
     let mut filter = query.filter();
-    filter.statuses = vec![StoryStatus::Approved.as_str().into()];
+    filter.status = Some(StoryStatus::Approved.as_str().into());
     filter.publishable_at = Some(ids::now());
     db::run(&state.pool, move |conn| -> AppResult<_> {
         let rows = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;

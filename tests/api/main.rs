@@ -12,6 +12,7 @@ mod concurrency;
 mod consent;
 mod contract;
 mod errors;
+mod indexes;
 mod integrity;
 mod logs;
 mod migrations;
