@@ -118,6 +118,16 @@ pub fn update_role_and_status(
         .map(|_| ())
 }
 
+/// Marks the org's content changed, in the caller's transaction. On PostgreSQL this holds
+/// the org row until commit, so every transaction that changes stories takes it first,
+/// before any story row (see `stories::command`): one order, no deadlock.
+pub fn bump_content_version(conn: &mut DbConn, org_id: &str) -> QueryResult<()> {
+    diesel::update(orgs::table.find(org_id))
+        .set(orgs::content_version.eq(orgs::content_version + 1))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn set_policy(
     conn: &mut DbConn,
     org_id: &str,

@@ -12,6 +12,7 @@ mod concurrency;
 mod consent;
 mod contract;
 mod errors;
+mod feed_cache;
 mod indexes;
 mod integrity;
 mod logs;
