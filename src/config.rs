@@ -25,6 +25,7 @@ pub struct Settings {
     pub moderation: ModerationSettings,
     pub worker: WorkerSettings,
     pub claims: ClaimSettings,
+    pub feed: FeedSettings,
     pub shares: ShareSettings,
     pub metrics: MetricsSettings,
     pub networks: NetworksSettings,
@@ -107,6 +108,12 @@ pub struct ShareSettings {
 pub struct ClaimSettings {
     /// Free-text checks (`POST /authenticity/check`) allowed per user per minute.
     pub checks_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FeedSettings {
+    /// Memory for rendered feed pages, in MiB (0: none kept; see `stories::feed_cache`).
+    pub cache_mb: usize,
 }
 
 /// Who may read `/metrics`: it names every route and the pool's load, not for the public.

@@ -2,6 +2,7 @@
 //! stories in each interesting state (publishable, held by an unverified claim, in review).
 
 use chrono::Duration;
+use diesel::RunQueryDsl;
 
 use std::collections::BTreeMap;
 
@@ -211,4 +212,78 @@ fn set_status(
         |_, s| Ok((to(s), ())),
     )?;
     Ok(())
+}
+
+/// Adds `count` approved, publishable company stories to the org `slug`, written by its
+/// first admin, for measuring lists at a realistic size (`vouch admin seed-stories`). Each
+/// goes through the story's command path, so topics, claims and the stored verdict are what
+/// the service itself would store; all in one transaction.
+pub fn seed_stories(conn: &mut DbConn, slug: &str, count: usize) -> AppResult<usize> {
+    let org = accounts::service::org_by_slug(conn, slug)?
+        .ok_or_else(|| AppError::validation("org", format!("no org with slug `{slug}`")))?;
+    let author = accounts::repo::list_users(conn, &org.id, Some(Role::Admin.as_str()), None, 1)?
+        .pop()
+        .ok_or_else(|| AppError::validation("org", format!("`{slug}` has no admin")))?;
+    let topics = ["culture", "learning", "team", "benefits", "awards"];
+    db::transaction(conn, |conn| -> AppResult<()> {
+        for n in 0..count {
+            let now = ids::now();
+            // Words, not digits: a number is a claim, and seeded stories must pass the gate.
+            let tag = letters(n);
+            let clean = draft(
+                &format!("Life at {} with team {tag}", org.name),
+                "I love my team. We learn from each other, we laugh a lot, and I am proud of \
+                 what we build together. My mentor made all the difference for me.",
+                if n % 4 == 0 { "fr" } else { "en" },
+                &[topics[n % topics.len()], topics[(n + 2) % topics.len()]],
+                &[(
+                    Network::Linkedin,
+                    "Proud of my team, and of what we build together.",
+                )],
+            )
+            .validate(false, now)?;
+            let story = stories::Story {
+                id: ids::new_id(),
+                org_id: org.id.clone(),
+                author_id: author.id.clone(),
+                kind: StoryKind::Company.as_str().into(),
+                status: stories::StoryStatus::Approved.as_str().into(),
+                submitted_at: Some(now),
+                review_notified_at: Some(now),
+                decided_at: Some(now),
+                decided_by: Some(author.id.clone()),
+                created_at: now,
+                updated_at: now,
+                ..stories::service::filled(&clean)
+            };
+            let story = stories::command::create(conn, story, &clean.topics)?;
+            if !story.publishable {
+                return Err(
+                    anyhow::anyhow!("seeded story `{}` is not publishable", story.title).into(),
+                );
+            }
+        }
+        Ok(())
+    })?;
+    Ok(count)
+}
+
+/// Refreshes the planner's statistics, so plans are those of tables of this size.
+pub fn analyze(conn: &mut DbConn) -> AppResult<()> {
+    diesel::sql_query("ANALYZE").execute(conn)?;
+    Ok(())
+}
+
+/// `n` in base 26 with the letters a–z.
+fn letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'a' + (n % 26) as u8);
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }

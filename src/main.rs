@@ -78,6 +78,15 @@ enum AdminCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Add N approved, publishable stories to an org (for benchmarks; see
+    /// scripts/bench-feed.sh).
+    #[command(hide = true)]
+    SeedStories {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        count: usize,
+    },
 }
 
 #[tokio::main]
@@ -229,6 +238,19 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             let invite = accounts::service::invite(state, None, org_row.id, email, role, name);
             let user = db::run(&state.pool, invite).await?;
             println!("{} invited as {}", user.email, user.role);
+        }
+        AdminCommand::SeedStories { org, count } => {
+            let started = std::time::Instant::now();
+            let seeded = db::run(&state.pool, move |conn| -> Result<_, AppError> {
+                let seeded = demo::seed_stories(conn, &org, count)?;
+                demo::analyze(conn)?;
+                Ok(seeded)
+            })
+            .await?;
+            println!(
+                "{seeded} stories seeded in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     Ok(())

@@ -9,6 +9,7 @@ use crate::crypto::Sealer;
 use crate::db::Pool;
 use crate::mail::Mailer;
 use crate::networks::Networks;
+use crate::stories::feed_cache::FeedCache;
 use crate::throttle::PerUser;
 
 #[derive(Clone)]
@@ -23,6 +24,8 @@ pub struct AppState {
     pub sealer: Sealer,
     /// The social networks' connectors, over one HTTP client.
     pub networks: Arc<Networks>,
+    /// Rendered pages of the ambassadors' feed.
+    pub feed_cache: Arc<FeedCache>,
 }
 
 impl AppState {
@@ -36,7 +39,9 @@ impl AppState {
         let sealer = Sealer::new(&settings.token_encryption_key()?);
         let check_limiter = PerUser::per_minute(settings.claims.checks_per_minute);
         let networks = Networks::new(&settings.networks, settings.security.allow_private_urls)?;
+        let feed_cache = FeedCache::new(settings.feed.cache_mb.saturating_mul(1 << 20));
         Ok(AppState {
+            feed_cache: Arc::new(feed_cache),
             check_limiter: Arc::new(check_limiter),
             networks: Arc::new(networks),
             sealer,

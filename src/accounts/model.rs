@@ -20,6 +20,9 @@ pub struct Org {
     pub policy: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Bumped by every change that can alter what the org's stories show (see
+    /// `repo::bump_content_version`).
+    pub content_version: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

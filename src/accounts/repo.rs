@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::model::{Org, User};
 use crate::db::schema::{orgs, users};
-use crate::db::DbConn;
+use crate::db::{DbConn, MultiBackend};
 
 pub fn insert_org(conn: &mut DbConn, org: &Org) -> QueryResult<()> {
     diesel::insert_into(orgs::table)
@@ -60,8 +60,17 @@ pub fn list_users(
     cursor: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<User>> {
+    list_users_query(org_id, role, cursor, limit).load(conn)
+}
+
+pub fn list_users_query(
+    org_id: &str,
+    role: Option<&str>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> users::BoxedQuery<'static, MultiBackend> {
     let mut query = users::table
-        .filter(users::org_id.eq(org_id))
+        .filter(users::org_id.eq(org_id.to_string()))
         .order(users::id.asc())
         .limit(limit)
         .into_boxed();
@@ -71,7 +80,7 @@ pub fn list_users(
     if let Some(cursor) = cursor {
         query = query.filter(users::id.gt(cursor.to_string()));
     }
-    query.load(conn)
+    query
 }
 
 /// Addresses of the org's active moderators and admins.
@@ -105,6 +114,16 @@ pub fn update_role_and_status(
 ) -> QueryResult<()> {
     diesel::update(users::table.find(user_id))
         .set((users::role.eq(role), users::status.eq(status)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Marks the org's content changed, in the caller's transaction. On PostgreSQL this holds
+/// the org row until commit, so every transaction that changes stories takes it first,
+/// before any story row (see `stories::command`): one order, no deadlock.
+pub fn bump_content_version(conn: &mut DbConn, org_id: &str) -> QueryResult<()> {
+    diesel::update(orgs::table.find(org_id))
+        .set(orgs::content_version.eq(orgs::content_version + 1))
         .execute(conn)
         .map(|_| ())
 }

@@ -97,6 +97,7 @@ pub fn create_org(
             policy: "{}".into(),
             created_at: now,
             updated_at: now,
+            content_version: 0,
         };
         repo::insert_org(conn, &org)?;
         crate::consent::service::seed(conn, &org.id)?;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::schema::audit_events;
-use crate::db::DbConn;
+use crate::db::{DbConn, MultiBackend};
 use crate::ids;
 
 pub mod routes;
@@ -82,8 +82,17 @@ pub fn list(
     before: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<AuditEvent>> {
+    list_query(org_id, object, before, limit).load(conn)
+}
+
+pub fn list_query(
+    org_id: &str,
+    object: Option<(&str, &str)>,
+    before: Option<&str>,
+    limit: i64,
+) -> audit_events::BoxedQuery<'static, MultiBackend> {
     let mut query = audit_events::table
-        .filter(audit_events::org_id.eq(org_id))
+        .filter(audit_events::org_id.eq(org_id.to_string()))
         .order(audit_events::id.desc())
         .limit(limit)
         .into_boxed();
@@ -95,7 +104,7 @@ pub fn list(
     if let Some(before) = before {
         query = query.filter(audit_events::id.lt(before.to_string()));
     }
-    query.load(conn)
+    query
 }
 
 #[derive(Debug, Serialize, ToSchema)]

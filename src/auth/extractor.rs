@@ -8,10 +8,10 @@ use std::pin::Pin;
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 
-use crate::accounts::{self, Role, User};
+use crate::accounts::{Role, User};
 use crate::auth::service;
 use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// The caller, authenticated; `org_id` scopes every query the handler makes.
@@ -22,6 +22,9 @@ pub struct AuthUser {
     pub role: Role,
     pub email: String,
     pub display_name: String,
+    /// The org's content version read with the user at the start of the request; `None`
+    /// when the caller was not read from the database then (CLI, demo data).
+    pub content_version: Option<i64>,
 }
 
 impl AuthUser {
@@ -32,6 +35,7 @@ impl AuthUser {
             org_id: user.org_id,
             email: user.email,
             display_name: user.display_name,
+            content_version: None,
         }
     }
 
@@ -73,21 +77,21 @@ impl FromRequest for AuthUser {
                 tracing::debug!(error = %e, "access token refused");
                 AppError::unauthorized("the access token is invalid or expired")
             })?;
-            let (user, alive) = db::run(&state.pool, move |conn| -> AppResult<_> {
-                let user = accounts::service::in_org(conn, &claims.org, &claims.sub)?;
-                let alive = user.is_some() && service::session_alive(conn, &claims.sid)?;
-                Ok((user, alive))
-            })
-            .await?;
-            let user = user.filter(User::may_sign_in).ok_or_else(|| {
-                AppError::unauthorized("the account no longer exists or is disabled")
-            })?;
+            let found = db::run(&state.pool, move |conn| service::caller(conn, &claims)).await?;
+            let (user, version, alive) = found
+                .filter(|(user, _, _)| user.may_sign_in())
+                .ok_or_else(|| {
+                    AppError::unauthorized("the account no longer exists or is disabled")
+                })?;
             if !alive {
                 return Err(AppError::unauthorized(
                     "this session has ended (logged out or revoked); sign in again",
                 ));
             }
-            Ok(AuthUser::from_user(user))
+            Ok(AuthUser {
+                content_version: Some(version),
+                ..AuthUser::from_user(user)
+            })
         })
     }
 }

@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{login_links, refresh_tokens};
+use crate::accounts::User;
+use crate::db::schema::{login_links, orgs, refresh_tokens, users};
 use crate::db::DbConn;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -99,6 +100,28 @@ pub fn revoke_all_for_user(
         .filter(refresh_tokens::revoked_at.is_null())
         .set(refresh_tokens::revoked_at.eq(at))
         .execute(conn)
+}
+
+/// The user `user_id` of `org_id`, their org's content version, and whether the session
+/// `family_id` is alive: what every authenticated request needs, in one round trip.
+pub fn caller(
+    conn: &mut DbConn,
+    org_id: &str,
+    user_id: &str,
+    family_id: &str,
+) -> QueryResult<Option<(User, i64, bool)>> {
+    let alive = diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id.to_string()))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    );
+    users::table
+        .inner_join(orgs::table)
+        .filter(users::id.eq(user_id))
+        .filter(users::org_id.eq(org_id))
+        .select((User::as_select(), orgs::content_version, alive))
+        .first(conn)
+        .optional()
 }
 
 /// Whether a session (a refresh-token family) is still alive: some token of it not revoked.

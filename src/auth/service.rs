@@ -156,6 +156,15 @@ pub fn open_session(conn: &mut DbConn, state: &AppState, user: &User) -> AppResu
 
 /// Whether the session an access token names is still alive (not logged out, not revoked
 /// after a refresh token was reused).
+/// The caller of a request: their user row, their org's content version, and whether the
+/// session of their token is alive.
+pub fn caller(
+    conn: &mut DbConn,
+    claims: &crate::auth::jwt::Claims,
+) -> diesel::QueryResult<Option<(crate::accounts::User, i64, bool)>> {
+    repo::caller(conn, &claims.org, &claims.sub, &claims.sid)
+}
+
 pub fn session_alive(conn: &mut DbConn, session_id: &str) -> diesel::QueryResult<bool> {
     repo::family_alive(conn, session_id)
 }

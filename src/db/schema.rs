@@ -10,6 +10,7 @@ diesel::table! {
         policy -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        content_version -> BigInt,
     }
 }
 

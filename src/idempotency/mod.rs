@@ -5,7 +5,7 @@
 //! answer: a request that fails or a process that crashes leaves no record behind, and two
 //! concurrent requests with one key create one object (the second waits, then replays).
 
-mod repo;
+pub mod repo;
 
 use std::future::{ready, Ready};
 

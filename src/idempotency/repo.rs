@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::idempotency_keys;
-use crate::db::DbConn;
+use crate::db::{DbConn, MultiBackend};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = idempotency_keys)]
@@ -54,6 +54,12 @@ pub fn delete(conn: &mut DbConn, user_id: &str, key: &str) -> QueryResult<()> {
 }
 
 pub fn delete_older_than(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    delete_older_than_query(before).execute(conn)
+}
+
+pub fn delete_older_than_query(
+    before: NaiveDateTime,
+) -> diesel::query_builder::BoxedDeleteStatement<'static, MultiBackend, idempotency_keys::table> {
     diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
-        .execute(conn)
+        .into_boxed()
 }

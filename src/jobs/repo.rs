@@ -4,9 +4,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 
 use crate::db::schema::jobs;
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, MultiBackend};
 
 pub const QUEUED: &str = "queued";
 pub const FAILED: &str = "failed";
@@ -46,6 +47,15 @@ macro_rules! due {
     };
 }
 
+/// The next due jobs' ids, in the order workers take them. PostgreSQL runs the same query
+/// with `FOR UPDATE SKIP LOCKED` (see `claim`).
+pub fn due_query(now: NaiveDateTime) -> jobs::BoxedQuery<'static, MultiBackend, Text> {
+    due!(now)
+        .order((jobs::run_at, jobs::id))
+        .select(jobs::id)
+        .into_boxed()
+}
+
 /// Whether any job is due: a cheap read, so idle workers do not take SQLite's write lock.
 pub fn any_due(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(due!(now))).get_result(conn)
@@ -62,7 +72,7 @@ pub fn claim(
         let next = due!(now).order((jobs::run_at, jobs::id)).select(jobs::id);
         let picked: Option<String> = match conn {
             DbConn::Postgresql(pg) => next.for_update().skip_locked().first(pg).optional()?,
-            DbConn::Sqlite(_) => next.first(conn).optional()?,
+            DbConn::Sqlite(_) => due_query(now).first(conn).optional()?,
         };
         let Some(id) = picked else {
             return Ok(None);
@@ -151,16 +161,25 @@ pub fn list(
     cursor: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<JobRow>> {
+    list_query(org_id, status, cursor, limit).load(conn)
+}
+
+pub fn list_query(
+    org_id: &str,
+    status: &str,
+    cursor: Option<&str>,
+    limit: i64,
+) -> jobs::BoxedQuery<'static, MultiBackend> {
     let mut query = jobs::table
-        .filter(jobs::org_id.eq(org_id))
-        .filter(jobs::status.eq(status))
+        .filter(jobs::org_id.eq(org_id.to_string()))
+        .filter(jobs::status.eq(status.to_string()))
         .order(jobs::id.desc())
         .limit(limit)
         .into_boxed();
     if let Some(cursor) = cursor {
         query = query.filter(jobs::id.lt(cursor.to_string()));
     }
-    query.load(conn)
+    query
 }
 
 pub fn find_in_org(conn: &mut DbConn, org_id: &str, id: &str) -> QueryResult<Option<JobRow>> {

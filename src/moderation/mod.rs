@@ -4,7 +4,7 @@
 pub mod cascade;
 pub mod digest;
 pub mod housekeeping;
-mod repo;
+pub mod repo;
 pub mod routes;
 pub mod service;
 

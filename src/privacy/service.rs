@@ -137,6 +137,9 @@ fn erase_in(
     admin: &AuthUser,
     user: &crate::accounts::User,
 ) -> AppResult<()> {
+    // Testimonials are emptied below, outside the story command path: the org's rendered
+    // stories (the feed's cached pages) must not outlive them.
+    crate::accounts::repo::bump_content_version(conn, &admin.org_id)?;
     crate::consent::service::withdraw_in(conn, state, Some(&admin.id), user)?;
     crate::auth::repo::revoke_all_for_user(conn, &user.id, ids::now())?;
     repo::delete_login_links(conn, &user.id)?;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::model::Share;
 use crate::db::schema::shares;
-use crate::db::DbConn;
+use crate::db::{DbConn, MultiBackend};
 
 pub fn insert(conn: &mut DbConn, share: &Share) -> QueryResult<()> {
     diesel::insert_into(shares::table)
@@ -76,8 +76,17 @@ pub fn list(
     cursor: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<Share>> {
+    list_query(org_id, filter, cursor, limit).load(conn)
+}
+
+pub fn list_query(
+    org_id: &str,
+    filter: &Filter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> shares::BoxedQuery<'static, MultiBackend> {
     let mut query = shares::table
-        .filter(shares::org_id.eq(org_id))
+        .filter(shares::org_id.eq(org_id.to_string()))
         .order(shares::id.desc())
         .limit(limit)
         .into_boxed();
@@ -96,7 +105,7 @@ pub fn list(
     if let Some(cursor) = cursor {
         query = query.filter(shares::id.lt(cursor.to_string()));
     }
-    query.load(conn)
+    query
 }
 
 /// When the user's shares since `since` were created (oldest first), cancelled ones aside:

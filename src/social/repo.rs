@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::model::{AccountStatus, SocialAccount};
 use crate::db::schema::social_accounts;
-use crate::db::DbConn;
+use crate::db::{DbConn, MultiBackend};
 
 pub fn insert(conn: &mut DbConn, account: &SocialAccount) -> QueryResult<()> {
     diesel::insert_into(social_accounts::table)
@@ -93,19 +93,25 @@ pub fn replace(conn: &mut DbConn, account: &SocialAccount) -> QueryResult<usize>
 }
 
 /// Connected accounts whose token ends before `before` with no refresh token to renew it,
-/// not yet warned about it.
+/// not yet warned about it, soonest first.
 pub fn expiring_unwarned(
     conn: &mut DbConn,
     before: NaiveDateTime,
 ) -> QueryResult<Vec<SocialAccount>> {
+    expiring_unwarned_query(before).load(conn)
+}
+
+pub fn expiring_unwarned_query(
+    before: NaiveDateTime,
+) -> social_accounts::BoxedQuery<'static, MultiBackend> {
     social_accounts::table
         .filter(social_accounts::status.eq(AccountStatus::Connected.as_str()))
         .filter(social_accounts::refresh_token.is_null())
-        .filter(social_accounts::token_expires_at.lt(before))
         .filter(social_accounts::expiry_warned_at.is_null())
-        .order(social_accounts::id.asc())
+        .filter(social_accounts::token_expires_at.lt(before))
+        .order((social_accounts::token_expires_at, social_accounts::id))
         .limit(500)
-        .load(conn)
+        .into_boxed()
 }
 
 /// Marks the warning sent; false when another instance sent it first.

@@ -2,6 +2,7 @@
 //! every edit, transition, claim verdict and manual claim runs through `change`, which locks
 //! the story row, applies the rule on the committed state, recomputes the gate's verdict and
 //! stores it with the row, all in one transaction with the caller's audit events and jobs.
+//! Each of these transactions also bumps the org's content version, first (see `touch`).
 
 use chrono::NaiveDateTime;
 
@@ -32,6 +33,7 @@ pub fn change<T>(
         return Err(AppError::NotFound);
     }
     db::transaction(conn, |conn| {
+        touch(conn, org_id)?;
         let story = repo::lock_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)?;
         expected.check(story.version)?;
         let (mut updated, value) = rule(conn, story.clone())?;
@@ -46,6 +48,7 @@ pub fn change<T>(
 /// Inserts a new story with its topics and detected claims, its verdict computed.
 pub fn create(conn: &mut DbConn, story: Story, topics: &[String]) -> AppResult<Story> {
     db::transaction(conn, |conn| {
+        touch(conn, &story.org_id)?;
         repo::insert(conn, &story)?;
         repo::set_topics(conn, &story.id, topics)?;
         claims::sync::sync(conn, &story)?;
@@ -61,6 +64,7 @@ pub fn create(conn: &mut DbConn, story: Story, topics: &[String]) -> AppResult<S
 /// a row predates stored verdicts); writes only when something changed.
 pub fn refresh(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<()> {
     db::transaction(conn, |conn| {
+        touch(conn, org_id)?;
         let Some(story) = repo::lock_in_org(conn, org_id, id)? else {
             return Ok(());
         };
@@ -90,6 +94,15 @@ pub fn refresh_org(conn: &mut DbConn, org_id: &str) -> AppResult<()> {
     for id in repo::ids_in_org(conn, org_id)? {
         refresh(conn, org_id, &id)?;
     }
+    Ok(())
+}
+
+/// Bumps the org's content version in this transaction, so every cached rendering of its
+/// stories (the feed's pages, in any process) stops being served once the change commits.
+/// It comes before the story's lock: PostgreSQL then holds the org row, then the story, in
+/// the order a policy change takes them, so the two cannot deadlock.
+fn touch(conn: &mut DbConn, org_id: &str) -> AppResult<()> {
+    accounts::repo::bump_content_version(conn, org_id)?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 
 pub mod captions;
 pub mod command;
+pub mod feed_cache;
 pub mod input;
 pub mod model;
 pub mod repo;

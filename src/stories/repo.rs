@@ -2,10 +2,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text, Timestamp};
 
 use super::model::Story;
 use crate::db::schema::{stories, story_topics};
-use crate::db::DbConn;
+use crate::db::{DbConn, MultiBackend};
 use crate::text::search_key;
 
 pub fn insert(conn: &mut DbConn, story: &Story) -> QueryResult<()> {
@@ -42,6 +43,13 @@ pub fn stale_verdicts(
     now: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<(String, String)>> {
+    stale_verdicts_query(now, limit).load(conn)
+}
+
+pub fn stale_verdicts_query(
+    now: NaiveDateTime,
+    limit: i64,
+) -> stories::BoxedQuery<'static, MultiBackend, (Text, Text)> {
     stories::table
         .filter(
             stories::gate_checked_at
@@ -50,7 +58,7 @@ pub fn stale_verdicts(
         )
         .select((stories::org_id, stories::id))
         .limit(limit)
-        .load(conn)
+        .into_boxed()
 }
 
 /// Ids of every story of an org (its policy changed).
@@ -120,7 +128,7 @@ pub fn topics_of(conn: &mut DbConn, story_ids: &[String]) -> QueryResult<Vec<(St
 /// Filters shared by the lists; `None` means "any".
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
-    pub statuses: Vec<String>,
+    pub status: Option<String>,
     pub author_id: Option<String>,
     pub topic: Option<String>,
     pub language: Option<String>,
@@ -138,13 +146,24 @@ pub fn list(
     cursor: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<Story>> {
+    list_query(org_id, filter, cursor, limit).load(conn)
+}
+
+/// The lists' query. Every bound is on a column of an index that also gives the order
+/// (`status = ?` and `id < ?`, never `status IN (…)`, which would leave PostgreSQL to sort).
+pub fn list_query(
+    org_id: &str,
+    filter: &Filter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> stories::BoxedQuery<'static, MultiBackend> {
     let mut query = stories::table
-        .filter(stories::org_id.eq(org_id))
+        .filter(stories::org_id.eq(org_id.to_string()))
         .order(stories::id.desc())
         .limit(limit)
         .into_boxed();
-    if !filter.statuses.is_empty() {
-        query = query.filter(stories::status.eq_any(filter.statuses.clone()));
+    if let Some(status) = &filter.status {
+        query = query.filter(stories::status.eq(status.clone()));
     }
     if let Some(author) = &filter.author_id {
         query = query.filter(stories::author_id.eq(author.clone()));
@@ -163,7 +182,7 @@ pub fn list(
         let pattern = format!("%{}%", escape_like(&search_key(search)));
         query = query.filter(
             diesel::dsl::sql::<diesel::sql_types::Bool>("search_text LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern)
+                .bind::<Text, _>(pattern)
                 .sql(" ESCAPE '\\'"),
         );
     }
@@ -189,7 +208,34 @@ pub fn list(
     if let Some(cursor) = cursor {
         query = query.filter(stories::id.lt(cursor.to_string()));
     }
-    query.load(conn)
+    query
+}
+
+/// When the next story of the org that is publishable but scheduled enters its feed: no
+/// write happens then, so whoever keeps a feed page must know when it stops being true.
+pub fn next_scheduled(
+    conn: &mut DbConn,
+    org_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
+    next_scheduled_query(org_id, now)
+        .first::<Option<NaiveDateTime>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+pub fn next_scheduled_query(
+    org_id: &str,
+    now: NaiveDateTime,
+) -> stories::BoxedQuery<'static, MultiBackend, Nullable<Timestamp>> {
+    stories::table
+        .filter(stories::org_id.eq(org_id.to_string()))
+        .filter(stories::publishable.eq(true))
+        .filter(stories::publish_from.gt(now))
+        .order(stories::publish_from.asc())
+        .select(stories::publish_from)
+        .limit(1)
+        .into_boxed()
 }
 
 fn escape_like(s: &str) -> String {

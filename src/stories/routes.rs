@@ -77,10 +77,11 @@ pub async fn feed(
     caller: AuthUser,
     query: web::Query<StoryQuery>,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<StoryView>>> {
-    Ok(web::Json(
-        service::feed(&state, caller, query.into_inner(), page.into_inner()).await?,
-    ))
+) -> AppResult<HttpResponse> {
+    let body = service::feed(&state, caller, query.into_inner(), page.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
 
 #[utoipa::path(

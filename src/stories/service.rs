@@ -1,10 +1,12 @@
 //! Story rules: who may write and edit what, re-checking claims on every save, sending an
 //! edited approved story back to review, and the ambassadors' feed of publishable stories.
 
+use actix_web::web::Bytes;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::command;
+use super::feed_cache::FeedKey;
 use super::input::{CleanStory, Draft, StoryInput, StoryPatch};
 use super::model::{Story, StoryKind, StoryStatus};
 use super::repo::{self, Filter};
@@ -103,6 +105,11 @@ pub fn create(
         let story = insert(conn, &caller, kind, &clean)?;
         view_one(conn, story)
     })
+}
+
+/// A new story row holding validated content, to be given its ids, author and status.
+pub fn filled(clean: &CleanStory) -> Story {
+    fill(Story::blank(), clean)
 }
 
 /// Copies validated content into a story row.
@@ -256,10 +263,7 @@ pub struct StoryQuery {
 impl StoryQuery {
     fn filter(&self) -> Filter {
         Filter {
-            statuses: self
-                .status
-                .map(|s| vec![s.as_str().to_string()])
-                .unwrap_or_default(),
+            status: self.status.map(|s| s.as_str().to_string()),
             topic: self
                 .topic
                 .as_ref()
@@ -300,22 +304,55 @@ pub async fn list(
     .await
 }
 
-/// The ambassadors' feed: the stories the gate lets out right now, read from the verdict
-/// stored with each story (an indexed filter, whatever the number of stories).
+/// The ambassadors' feed, as the JSON of one page: the stories the gate lets out right now,
+/// read from the verdict stored with each story (an indexed filter, whatever the number of
+/// stories). Pages are kept rendered (see `feed_cache`): a page read under the org's
+/// content version the caller was read with, and not lapsed since, is served as it is.
 pub async fn feed(
     state: &AppState,
     caller: AuthUser,
     query: StoryQuery,
     page: PageParams,
-) -> AppResult<Page<StoryView>> {
+) -> AppResult<Bytes> {
     let (cursor, limit) = page.checked()?;
     let mut filter = query.filter();
-    filter.statuses = vec![StoryStatus::Approved.as_str().into()];
-    filter.publishable_at = Some(ids::now());
-    db::run(&state.pool, move |conn| -> AppResult<_> {
-        let rows = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;
-        Page::from_rows(rows, limit, |s| s.id.clone(), |s| s)
-            .try_map(|stories| views(conn, stories))
+    filter.status = Some(StoryStatus::Approved.as_str().into());
+    let now = ids::now();
+    filter.publishable_at = Some(now);
+    let key = FeedKey {
+        org_id: caller.org_id.clone(),
+        topic: filter.topic.clone(),
+        language: filter.language.clone(),
+        search: filter.search.clone(),
+        cursor: cursor.clone(),
+        limit,
+    };
+    if let Some(version) = caller.content_version {
+        if let Some(body) = state.feed_cache.get(&key, version, now) {
+            return Ok(body);
+        }
+    }
+    let org_id = caller.org_id.clone();
+    let (page, valid_until) = db::run(&state.pool, move |conn| -> AppResult<_> {
+        let rows = repo::list(conn, &org_id, &filter, cursor.as_deref(), limit + 1)?;
+        let page = Page::from_rows(rows, limit, |s| s.id.clone(), |s| s);
+        // Nothing is written when a story's window closes, a verification lapses or a
+        // scheduled story comes in: the page holds until the first of these.
+        let valid_until = page
+            .items
+            .iter()
+            .flat_map(|s| [s.verified_until, s.expires_at])
+            .chain([repo::next_scheduled(conn, &org_id, now)?])
+            .flatten()
+            .min();
+        Ok((page.try_map(|stories| views(conn, stories))?, valid_until))
     })
-    .await
+    .await?;
+    let body = Bytes::from(serde_json::to_vec(&page).map_err(anyhow::Error::from)?);
+    if let Some(version) = caller.content_version {
+        state
+            .feed_cache
+            .put(key, version, valid_until, body.clone());
+    }
+    Ok(body)
 }

@@ -13,6 +13,8 @@ mod consent;
 mod contract;
 mod errors;
 mod faults;
+mod feed_cache;
+mod indexes;
 mod integrity;
 mod logs;
 mod migrations;
