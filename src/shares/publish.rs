@@ -21,7 +21,7 @@ use crate::ids;
 use crate::jobs::{Defer, Job};
 use crate::mail::{self, templates};
 use crate::networks::{NetworkError, Post, Published};
-use crate::social::tokens::{self, Refreshed};
+use crate::social::tokens;
 use crate::social::{self, SocialAccount};
 use crate::state::AppState;
 
@@ -138,7 +138,7 @@ async fn publish(state: &AppState, share_id: String) -> anyhow::Result<()> {
 async fn post(
     state: &AppState,
     share: Share,
-    mut row: SocialAccount,
+    row: SocialAccount,
     resume: bool,
     language: &str,
 ) -> anyhow::Result<()> {
@@ -153,102 +153,55 @@ async fn post(
         language: Some(language),
         key: &share.id,
     };
-    let mut refreshed = false;
-    loop {
-        let (state2, row2) = (state.clone(), row.clone());
-        let account = db::run(&state.pool, move |conn| tokens::open(&state2, conn, &row2)).await?;
-        let outcome = if resume {
-            match network.find(&account, &post).await {
-                Ok(Some(found)) => Ok(found),
-                Ok(None) => network.publish(&account, &post).await,
-                Err(e) => Err(e),
-            }
-        } else {
-            network.publish(&account, &post).await
-        };
-        match outcome {
-            Ok(published) => return Ok(done(state, &share.id, published).await?),
-            Err(NetworkError::RateLimited { retry_at }) => {
-                let until = retry_at.naive_utc();
-                pause(state, &row.id, &share.id, until).await?;
-                return Err(Defer(until).into());
-            }
-            Err(NetworkError::Unauthorized(why)) if !refreshed => {
-                match tokens::refresh(state, &row.id, row.token_generation).await? {
-                    Refreshed::Fresh => {
-                        refreshed = true;
-                        let id = row.id.clone();
-                        row = db::run(&state.pool, move |conn| -> AppResult<SocialAccount> {
-                            social::repo::find(conn, &id)?.ok_or(AppError::NotFound)
-                        })
-                        .await?;
-                        continue;
-                    }
-                    Refreshed::Rejected(why) => {
-                        fail(
-                            state,
-                            &share.id,
-                            format!("{kind} refused the account's tokens ({why}); reconnect it"),
-                        )
-                        .await?;
-                        return Ok(());
-                    }
-                    // Not a failed attempt: the other worker's tokens are moments away.
-                    Refreshed::Busy => {
-                        return Err(Defer(ids::now() + chrono::Duration::seconds(2)).into())
-                    }
-                    Refreshed::Later(later) => anyhow::bail!(
-                        "{kind} refused the token ({why}) and the refresh must wait: {later}"
-                    ),
+    let account_id = row.id.clone();
+    let post = &post;
+    let outcome = tokens::with_refresh(state, row, |account| {
+        Box::pin(async move {
+            if resume {
+                if let Some(found) = network.find(&account, post).await? {
+                    return Ok(found);
                 }
             }
-            Err(NetworkError::Unauthorized(why)) => {
-                let (state2, row2) = (state.clone(), row.clone());
-                let why2 = why.clone();
-                db::run(&state.pool, move |conn| {
-                    tokens::needs_reconnect(&state2, conn, &row2, &why2)
-                })
-                .await?;
-                fail(
-                    state,
-                    &share.id,
-                    format!("{kind} refused the account's tokens ({why}); reconnect it"),
-                )
-                .await?;
-                return Ok(());
-            }
-            Err(NetworkError::Rejected(why)) => {
-                fail(state, &share.id, format!("{kind} refused the post: {why}")).await?;
-                return Ok(());
-            }
-            Err(NetworkError::Duplicate(why)) => {
-                fail(
-                    state,
-                    &share.id,
-                    format!("{kind} refused the post as a duplicate of an earlier one: {why}"),
-                )
-                .await?;
-                return Ok(());
-            }
-            Err(NetworkError::Unavailable) => {
-                fail(
-                    state,
-                    &share.id,
-                    format!("{kind} is not configured on this server"),
-                )
-                .await?;
-                return Ok(());
-            }
-            // The share stays `publishing`: the next attempt looks for the post first.
-            Err(e @ (NetworkError::Unknown(_) | NetworkError::Transient(_))) => {
-                anyhow::bail!("{kind}: {e}")
-            }
+            network.publish(&account, post).await
+        })
+    })
+    .await?;
+    let answer = outcome.into_answer(kind)?;
+    let refused =
+        |why: String| format!("{kind} refused the account's tokens ({why}); reconnect it");
+    match answer {
+        Ok(published) => Ok(done(state, &share.id, published).await?),
+        Err(NetworkError::RateLimited { retry_at }) => {
+            let until = retry_at.naive_utc();
+            pause(state, &account_id, &share.id, until).await?;
+            Err(Defer(until).into())
+        }
+        Err(NetworkError::Unauthorized(why)) => Ok(fail(state, &share.id, refused(why)).await?),
+        Err(NetworkError::Rejected(why)) => {
+            Ok(fail(state, &share.id, format!("{kind} refused the post: {why}")).await?)
+        }
+        Err(NetworkError::Duplicate(why)) => Ok(fail(
+            state,
+            &share.id,
+            format!("{kind} refused the post as a duplicate of an earlier one: {why}"),
+        )
+        .await?),
+        Err(NetworkError::Unavailable) => Ok(fail(
+            state,
+            &share.id,
+            format!("{kind} is not configured on this server"),
+        )
+        .await?),
+        // The share stays `publishing`: the next attempt looks for the post first.
+        Err(e @ (NetworkError::Unknown(_) | NetworkError::Transient(_))) => {
+            anyhow::bail!("{kind}: {e}")
         }
     }
 }
 
 async fn done(state: &AppState, share_id: &str, published: Published) -> AppResult<()> {
     let id = share_id.to_string();
+    let state2 = state.clone();
     db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| -> AppResult<()> {
             let Some(share) = repo::lock(conn, &id)? else {
@@ -258,18 +211,17 @@ async fn done(state: &AppState, share_id: &str, published: Published) -> AppResu
                 return Ok(());
             }
             let now = ids::now();
-            repo::save(
-                conn,
-                &Share {
-                    status: ShareStatus::Published.as_str().into(),
-                    published_at: Some(now),
-                    external_id: Some(published.external_id),
-                    external_url: published.external_url,
-                    error: None,
-                    updated_at: now,
-                    ..share
-                },
-            )?;
+            let published = Share {
+                status: ShareStatus::Published.as_str().into(),
+                published_at: Some(now),
+                external_id: Some(published.external_id),
+                external_url: published.external_url,
+                error: None,
+                updated_at: now,
+                ..share
+            };
+            repo::save(conn, &published)?;
+            crate::reach::metrics::schedule(conn, &state2, &published)?;
             Ok(())
         })
     })

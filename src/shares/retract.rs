@@ -11,7 +11,8 @@ use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::jobs::{Defer, Job};
 use crate::networks::NetworkError;
-use crate::social::{self, tokens, SocialAccount};
+use crate::social::tokens;
+use crate::social::{self, SocialAccount};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -73,10 +74,14 @@ async fn retract(state: &AppState, share_id: String) -> anyhow::Result<()> {
     let kind = row
         .network()
         .ok_or_else(|| anyhow::anyhow!("unknown network {}", row.network))?;
-    let (state2, row2) = (state.clone(), (*row).clone());
-    let account = db::run(&state.pool, move |conn| tokens::open(&state2, conn, &row2)).await?;
+    let network = state.networks.get(kind);
     let external = share.external_id.clone().unwrap_or_default();
-    match state.networks.get(kind).delete(&account, &external).await {
+    let external = &external;
+    let outcome = tokens::with_refresh(state, *row, |account| {
+        Box::pin(async move { network.delete(&account, external).await })
+    })
+    .await?;
+    match outcome.into_answer(kind)? {
         Ok(()) => {}
         Err(NetworkError::RateLimited { retry_at }) => {
             return Err(Defer(retry_at.naive_utc()).into())

@@ -13,7 +13,7 @@ use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::mail::{self, templates};
-use crate::networks::{Account, AppCredentials, NetworkKind, RefreshError, TokenSet};
+use crate::networks::{Account, AppCredentials, NetworkError, NetworkKind, RefreshError, TokenSet};
 use crate::state::AppState;
 
 /// The connector's view of an account, its tokens opened.
@@ -236,4 +236,76 @@ pub fn warn_expiring(conn: &mut DbConn, state: &AppState) -> AppResult<usize> {
         })?;
     }
     Ok(warned)
+}
+
+/// One call to a network for an account (its tokens opened).
+pub type NetworkCall<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, NetworkError>> + Send + 'a>>;
+
+/// What a call to a network with an account's tokens came to.
+pub enum Authed<T> {
+    /// The network's answer (anything but a refused token).
+    Answer(Result<T, NetworkError>),
+    /// The network refuses the tokens for good: the account needs reconnecting (its owner
+    /// was mailed).
+    Reconnect(String),
+    /// Another worker is refreshing the tokens: try again in a moment.
+    Busy,
+    /// The refresh failed for now (5xx, 429, timeout): try again later.
+    Later(String),
+}
+
+impl<T> Authed<T> {
+    /// For a job: the network's answer, a refusal for good as `Unauthorized`; a refresh
+    /// another worker is making defers the job a moment (not a failed attempt), and one that
+    /// must wait fails the attempt (the queue's back-off).
+    pub fn into_answer(self, kind: NetworkKind) -> anyhow::Result<Result<T, NetworkError>> {
+        match self {
+            Authed::Answer(answer) => Ok(answer),
+            Authed::Reconnect(why) => Ok(Err(NetworkError::Unauthorized(why))),
+            Authed::Busy => Err(crate::jobs::Defer(ids::now() + Duration::seconds(2)).into()),
+            Authed::Later(why) => anyhow::bail!("{kind}: the token's refresh must wait: {why}"),
+        }
+    }
+}
+
+/// Calls the network with `row`'s tokens; on a refused token, refreshes once (or takes the
+/// tokens another worker just refreshed) and calls again. The one place that decides between
+/// "refresh" and "reconnect", for publishing, deleting and reading metrics alike.
+pub async fn with_refresh<'c, T>(
+    state: &AppState,
+    mut row: SocialAccount,
+    call: impl Fn(Account) -> NetworkCall<'c, T>,
+) -> AppResult<Authed<T>> {
+    let mut refreshed = false;
+    loop {
+        let (state2, row2) = (state.clone(), row.clone());
+        let account = db::run(&state.pool, move |conn| open(&state2, conn, &row2)).await?;
+        match call(account).await {
+            Err(NetworkError::Unauthorized(_)) if !refreshed => {
+                match refresh(state, &row.id, row.token_generation).await? {
+                    Refreshed::Fresh => {
+                        refreshed = true;
+                        let id = row.id.clone();
+                        row = db::run(&state.pool, move |conn| -> AppResult<SocialAccount> {
+                            repo::find(conn, &id)?.ok_or(AppError::NotFound)
+                        })
+                        .await?;
+                    }
+                    Refreshed::Rejected(why) => return Ok(Authed::Reconnect(why)),
+                    Refreshed::Busy => return Ok(Authed::Busy),
+                    Refreshed::Later(why) => return Ok(Authed::Later(why)),
+                }
+            }
+            Err(NetworkError::Unauthorized(why)) => {
+                let (state2, row2, why2) = (state.clone(), row.clone(), why.clone());
+                db::run(&state.pool, move |conn| {
+                    needs_reconnect(&state2, conn, &row2, &why2)
+                })
+                .await?;
+                return Ok(Authed::Reconnect(why));
+            }
+            answer => return Ok(Authed::Answer(answer)),
+        }
+    }
 }
