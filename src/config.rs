@@ -102,6 +102,8 @@ pub struct BlueskySettings {
 pub struct ShareSettings {
     /// Word-shingle similarity (0–1) from which a text counts as nearly another's.
     pub similarity_threshold: f64,
+    /// When, after publishing, the network's figures for a share are read (seconds).
+    pub metrics_after_secs: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

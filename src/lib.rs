@@ -22,6 +22,7 @@ pub mod mail;
 pub mod moderation;
 pub mod networks;
 pub mod privacy;
+pub mod reach;
 pub mod shares;
 pub mod social;
 pub mod state;

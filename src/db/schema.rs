@@ -264,10 +264,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    share_metrics (id) {
+        id -> Text,
+        share_id -> Text,
+        org_id -> Text,
+        taken_at -> Timestamp,
+        impressions -> Nullable<BigInt>,
+        reactions -> Nullable<BigInt>,
+        comments -> Nullable<BigInt>,
+        reshares -> Nullable<BigInt>,
+        network_clicks -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(stories -> orgs (org_id));
 diesel::joinable!(story_topics -> stories (story_id));
 diesel::joinable!(claims -> stories (story_id));
+diesel::joinable!(share_metrics -> shares (share_id));
 diesel::joinable!(consents -> users (user_id));
 diesel::joinable!(login_links -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -296,4 +311,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_states,
     mastodon_apps,
     shares,
+    share_metrics,
 );

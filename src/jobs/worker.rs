@@ -15,6 +15,7 @@ use crate::db;
 use crate::error::AppResult;
 use crate::ids;
 use crate::mail::SendMail;
+use crate::reach::metrics::ReadMetrics;
 use crate::shares::publish::PublishShare;
 use crate::shares::retract::RetractShare;
 use crate::social::revoke::RevokeTokens;
@@ -35,6 +36,7 @@ fn runner(kind: &str) -> Option<Kind> {
         PublishShare::KIND => Some(typed::<PublishShare>()),
         RetractShare::KIND => Some(typed::<RetractShare>()),
         RevokeTokens::KIND => Some(typed::<RevokeTokens>()),
+        ReadMetrics::KIND => Some(typed::<ReadMetrics>()),
         _ => None,
     }
 }

@@ -363,3 +363,100 @@ async fn a_linkedin_token_that_cannot_be_refreshed_warns_its_owner_a_week_ahead_
     w.connect("linkedin").await;
     assert_eq!(warn(), 0);
 }
+
+/// Every metrics snapshot read so far for `share_id`, oldest first.
+fn snapshots(w: &World, share_id: &str) -> Vec<vouch::reach::repo::Snapshot> {
+    use diesel::prelude::*;
+    use vouch::db::schema::share_metrics;
+    let mut conn = w.app.state.pool.get().unwrap();
+    share_metrics::table
+        .filter(share_metrics::share_id.eq(share_id))
+        .order(share_metrics::taken_at.asc())
+        .select(vouch::reach::repo::Snapshot::as_select())
+        .load(&mut conn)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_networks_figures_are_read_on_schedule_and_never_invented() {
+    // Readings right after publishing and an hour later (made due by hand).
+    let w = World::start_with(|s| s.shares.metrics_after_secs = vec![0, 3600]).await;
+    w.connect("linkedin").await;
+    w.connect("mastodon").await;
+    let story = w
+        .app
+        .publishable_story(&w.camille.token, "We ship every week.")
+        .await;
+    // Mastodon refuses the first reading (429): the reading waits for its reset.
+    w.mastodon.fail_next("metrics", Fault::RateLimit, 1);
+    let published = w.share_and_publish(&story, &["linkedin", "mastodon"]).await;
+    let id = |channel: &str| {
+        published.iter().find(|s| s["channel"] == channel).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (linkedin, mastodon) = (id("linkedin"), id("mastodon"));
+    eventually("both readings of both shares", 20, || async {
+        w.app.skip_waits();
+        snapshots(&w, &linkedin).len() == 2 && snapshots(&w, &mastodon).len() == 2
+    })
+    .await;
+    let li = snapshots(&w, &linkedin).pop().unwrap();
+    assert_eq!(
+        (li.impressions, li.reactions, li.comments, li.reshares),
+        (Some(120), Some(7), Some(3), Some(2)),
+        "LinkedIn's own figures"
+    );
+    let ma = snapshots(&w, &mastodon).pop().unwrap();
+    assert_eq!(
+        ma.impressions, None,
+        "Mastodon reports no impressions: none invented"
+    );
+    assert!(ma.reactions.is_some());
+    assert_eq!(w.mastodon.count("metrics"), 3, "one 429, then two readings");
+
+    // A share taken down is not read again.
+    let res = w
+        .app
+        .story_act(
+            &w.camille.token,
+            story["id"].as_str().unwrap(),
+            "retract",
+            json!({ "reason": "the team moved" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    w.app
+        .share_becomes(&w.amara.token, &mastodon, "retracted")
+        .await;
+    let before = w.mastodon.count("metrics");
+    {
+        // Queue readings as publishing did; the jobs find the share retracted.
+        let state = w.app.state.clone();
+        let mut conn = state.pool.get().unwrap();
+        let share = vouch::shares::repo::find(&mut conn, &mastodon)
+            .unwrap()
+            .unwrap();
+        vouch::reach::metrics::schedule(&mut conn, &state, &share).unwrap();
+    }
+    assert_eq!(metrics_jobs(&w), 2);
+    eventually("the queued readings ran", 20, || async {
+        w.app.skip_waits();
+        metrics_jobs(&w) == 0
+    })
+    .await;
+    assert_eq!(w.mastodon.count("metrics"), before);
+}
+
+fn metrics_jobs(w: &World) -> i64 {
+    use diesel::prelude::*;
+    use vouch::db::schema::jobs;
+    let mut conn = w.app.state.pool.get().unwrap();
+    jobs::table
+        .filter(jobs::kind.eq("share.metrics"))
+        .filter(jobs::status.eq("queued"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap()
+}
