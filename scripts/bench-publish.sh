@@ -4,7 +4,8 @@
 # `vouch worker` processes against the network fakes, which answer at once (zero latency).
 # The figure is N / the time from the workers' start until the last share is `published`.
 #
-#   scripts/bench-publish.sh [--sqlite] [N]     (default: PostgreSQL, N = 1000)
+#   scripts/bench-publish.sh [--sqlite] [N]     (default: PostgreSQL, N = 900; at most 998:
+#                                                one ambassador, whose daily cap tops at 1000)
 #
 # Builds the release binaries first. Needs psql (PostgreSQL) or sqlite3 (--sqlite), curl, jq.
 #   VOUCH_BENCH_POSTGRES_URL   server for the throwaway database (postgres://postgres@127.0.0.1:5432)
@@ -15,13 +16,14 @@ root=$PWD
 
 engine=postgres
 if [ "${1:-}" = "--sqlite" ]; then engine=sqlite; shift; fi
-n=${1:-1000}
+n=${1:-900}
+[ "$n" -le 998 ] || { echo "N is at most 998 (the policy's daily cap per ambassador)" >&2; exit 2; }
 per_worker=${BENCH_CONCURRENCY:-8}
 pg=${VOUCH_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
 pg=$(printf '%s' "$pg" | sed -E 's#^(postgres(ql)?://[^/?]+).*$#\1#')
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vouch-target}"
-cargo build --release -q --bin vouch -p vouch -p vouch-fakes
+cargo build --release -q -p vouch -p vouch-fakes --bins
 bin=$CARGO_TARGET_DIR/release/vouch
 fakes_bin=$CARGO_TARGET_DIR/release/vouch-fakes
 
@@ -53,6 +55,7 @@ fi
 pids+=($!)
 for _ in $(seq 1 100); do [ "$(wc -l <"$work/fakes.txt")" -ge 4 ] && break; sleep 0.05; done
 li=$(awk '$1 == "linkedin" {print $2}' "$work/fakes.txt")
+[ -n "$li" ] || { echo "the fakes did not start:" >&2; cat "$work/fakes.txt" >&2; exit 1; }
 ma=$(awk '$1 == "mastodon" {print $2}' "$work/fakes.txt")
 
 port=$(free_port)
@@ -80,14 +83,15 @@ for _ in $(seq 1 300); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.
 
 admin=$("$bin" admin token --email admin@acme.example | tail -n1)
 amara=$("$bin" admin token --email amara@acme.example | tail -n1)
-api() { curl -sf -H "Authorization: Bearer $1" -H 'content-type: application/json' "${@:2}"; }
+api() { curl -sS --fail-with-body -H "Authorization: Bearer $1" -H 'content-type: application/json' "${@:2}"; }
 api "$admin" -X PUT "$base/api/v1/org/policy" -d '{"disclosure":"#AcmeEmployee",
   "shares_per_day":1000,"shares_per_story_channel_per_day":1000}' >/dev/null
 
 # Connect both accounts the way a browser would: the fakes approve at once.
 connect() { # network body
   local authorize callback
-  authorize=$(api "$amara" -X POST "$base/api/v1/me/accounts/$1/connect" -d "$2" | jq -r .authorize_url)
+  authorize=$(api "$amara" -X POST "$base/api/v1/me/accounts/$1/connect" -d "$2" | tee "$work/connect.json" | jq -r .authorize_url) \
+    || { cat "$work/connect.json" >&2; exit 1; }
   callback=$(curl -s -o /dev/null -w '%{redirect_url}' "$authorize")
   curl -sf -o /dev/null "$callback"
 }
