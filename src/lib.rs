@@ -5,6 +5,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod claims;
@@ -244,7 +245,8 @@ fn serve(
                     .configure(consent::routes::configure)
                     .configure(social::routes::configure)
                     .configure(shares::routes::configure)
-                    .configure(privacy::routes::configure),
+                    .configure(privacy::routes::configure)
+                    .configure(analytics::routes::configure),
             )
             .default_service(web::to(middleware::not_found))
     })

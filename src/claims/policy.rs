@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::error::{AppError, FieldError};
 use crate::text::{char_slice, fold, Folded};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Policy {
     /// Words or phrases that may not appear (matched case-insensitively, on word boundaries).
     #[serde(default)]
@@ -40,6 +40,13 @@ pub struct Policy {
     /// the suggested caption or another ambassador's share of the story is refused (422).
     #[serde(default)]
     pub require_personal_text: Vec<String>,
+    /// Earned media value in analytics: what 1,000 impressions would cost as an ad, per
+    /// channel, e.g. `{"linkedin": 30}`. Empty (with `cpc_rates`): no value is shown.
+    #[serde(default)]
+    pub cpm_rates: BTreeMap<String, f64>,
+    /// … and what one click would cost, per channel.
+    #[serde(default)]
+    pub cpc_rates: BTreeMap<String, f64>,
 }
 
 fn default_shares_per_day() -> u32 {
@@ -61,6 +68,8 @@ impl Default for Policy {
             shares_per_day: default_shares_per_day(),
             shares_per_story_channel_per_day: default_shares_per_story_channel(),
             require_personal_text: Vec::new(),
+            cpm_rates: BTreeMap::new(),
+            cpc_rates: BTreeMap::new(),
         }
     }
 }
@@ -190,6 +199,24 @@ impl Policy {
                 require_personal_text.push(channel);
             }
         }
+        for (field, rates) in [
+            ("cpm_rates", &self.cpm_rates),
+            ("cpc_rates", &self.cpc_rates),
+        ] {
+            for (channel, rate) in rates {
+                if crate::shares::Channel::parse(channel).is_none() {
+                    errors.push(FieldError::new(
+                        format!("{field}.{channel}"),
+                        "is not a channel: use linkedin, x, mastodon, bluesky or careers_page",
+                    ));
+                } else if !(0.0..=100_000.0).contains(rate) {
+                    errors.push(FieldError::new(
+                        format!("{field}.{channel}"),
+                        "must be between 0 and 100000",
+                    ));
+                }
+            }
+        }
         if errors.is_empty() {
             Ok(Policy {
                 forbidden,
@@ -200,6 +227,8 @@ impl Policy {
                 shares_per_day: self.shares_per_day,
                 shares_per_story_channel_per_day: self.shares_per_story_channel_per_day,
                 require_personal_text,
+                cpm_rates: self.cpm_rates,
+                cpc_rates: self.cpc_rates,
             })
         } else {
             Err(AppError::Validation(errors))

@@ -7,8 +7,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::PROBLEM_JSON;
 use crate::{
-    accounts, audit, auth, claims, consent, error, jobs, moderation, privacy, shares, social,
-    stories,
+    accounts, analytics, audit, auth, claims, consent, error, jobs, moderation, privacy, shares,
+    social, stories,
 };
 
 #[derive(OpenApi)]
@@ -59,6 +59,9 @@ use crate::{
         social::routes::list_accounts,
         social::routes::disconnect,
         social::routes::connect_account,
+        analytics::routes::analytics,
+        analytics::routes::participation,
+        analytics::routes::my_analytics,
         shares::routes::create_shares,
         shares::routes::list_shares,
         shares::routes::get_share,
@@ -80,6 +83,7 @@ use crate::{
         (name = "claims", description = "Claim detection, verification and the authenticity gate"),
         (name = "consent", description = "The org's consent text and the ambassadors' agreement"),
         (name = "shares", description = "Sharing approved stories to networks and the careers page"),
+        (name = "analytics", description = "What shares achieved: clicks, the networks' figures, participation"),
         (name = "admin", description = "The org's job queue"),
     )
 )]

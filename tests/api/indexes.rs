@@ -293,6 +293,19 @@ async fn every_list_and_periodic_query_is_served_by_an_index() {
                 ),
             ),
             (
+                "analytics: an org's shares of a period",
+                check(
+                    conn,
+                    "shares",
+                    vouch::analytics::repo::published_query(
+                        org,
+                        None,
+                        now - Duration::days(30),
+                        now,
+                    ),
+                ),
+            ),
+            (
                 "periodic: account access that ends soon",
                 check(
                     conn,

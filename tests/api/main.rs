@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod analytics;
 mod auth_login;
 mod auth_tokens;
 mod claims;

@@ -1,0 +1,1 @@
+DROP INDEX shares_org_published_idx;

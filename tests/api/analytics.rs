@@ -1,0 +1,161 @@
+//! Analytics over HTTP: the networks' figures as reported (none invented for Mastodon), the
+//! org's rates as a labelled model, participation, an ambassador's own figures, and CSV.
+
+use serde_json::{json, Value};
+use vouch::accounts::Role;
+
+use crate::helpers::world::{eventually, World};
+use crate::helpers::{fields, problem};
+
+async fn get(w: &World, path: &str, token: &str) -> Value {
+    let res = w.app.get(path, token).await;
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
+fn readings(w: &World) -> i64 {
+    use diesel::prelude::*;
+    use vouch::db::schema::share_metrics;
+    let mut conn = w.app.state.pool.get().unwrap();
+    share_metrics::table.count().get_result(&mut conn).unwrap()
+}
+
+#[tokio::test]
+async fn the_comms_team_sees_what_was_reported_per_channel_and_in_csv() {
+    let w = World::start_with(|s| s.shares.metrics_after_secs = vec![0]).await;
+    w.connect("linkedin").await;
+    w.connect("mastodon").await;
+    let story = w
+        .app
+        .publishable_story(&w.camille.token, "We ship every week.")
+        .await;
+    w.share_and_publish(&story, &["linkedin", "mastodon"]).await;
+    eventually("both shares were read", 20, || async { readings(&w) == 2 }).await;
+    // Someone opted in who did not share, and someone who never opted in.
+    let lucas = w.app.member(&w.admin, "lucas", Role::Ambassador).await;
+    w.app.consent(&lucas.token).await;
+    w.app.member(&w.admin, "ines", Role::Ambassador).await;
+
+    let by_channel = get(&w, "/api/v1/analytics?group_by=channel", &w.camille.token).await;
+    let group = |channel: &str| {
+        by_channel["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["key"] == channel)
+            .cloned()
+            .unwrap()
+    };
+    let (li, ma) = (group("linkedin"), group("mastodon"));
+    assert_eq!(
+        (li["shares"].clone(), li["impressions"].clone()),
+        (json!(1), json!(120))
+    );
+    assert_eq!(li["impressions_source"], "reported");
+    assert_eq!(li["engagement_rate"], json!(12.0 / 120.0));
+    assert_eq!(
+        ma["impressions"],
+        Value::Null,
+        "Mastodon reports none: none invented"
+    );
+    assert_eq!(ma["impressions_source"], "not_reported");
+    assert_eq!(ma["engagement_rate"], Value::Null);
+    let total = &by_channel["total"];
+    assert_eq!(total["shares"], 2);
+    assert_eq!(total["impressions"], 120);
+    assert_eq!(total["impressions_source"], "partly_reported");
+    assert!(
+        total.get("earned_media_value").is_none(),
+        "no rates, no value"
+    );
+
+    // The org's ad rates turn reach into a value, labelled as a model.
+    w.policy(json!({ "disclosure": "#AcmeEmployee", "cpm_rates": { "linkedin": 30 } }))
+        .await;
+    let valued = get(&w, "/api/v1/analytics?group_by=story", &w.camille.token).await;
+    assert_eq!(valued["groups"][0]["label"], story["title"]);
+    let value = &valued["total"]["earned_media_value"];
+    assert_eq!(
+        value["amount"],
+        json!(3.6),
+        "120 impressions at 30 per 1,000"
+    );
+    assert!(value["model"].as_str().unwrap().contains("model"));
+
+    // The same as CSV, for a spreadsheet.
+    let res = w
+        .app
+        .client
+        .get(w.app.url("/api/v1/analytics?group_by=channel"))
+        .bearer_auth(&w.camille.token)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("channel,label,shares,clicks,impressions,impressions_source"));
+    assert!(lines.contains(&"linkedin,linkedin,1,0,120,reported,7,3,2,0.1000,3.60,\"a model, not a measurement: reported impressions / 1000 × the channel's CPM + clicks × the channel's CPC, at the rates in the org's policy\""), "{csv}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("mastodon,mastodon,1,0,,not_reported,")),
+        "{csv}"
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("total,,2,0,120,partly_reported"),
+        "{csv}"
+    );
+
+    // Who takes part: two opted in, one shared.
+    let part = get(&w, "/api/v1/analytics/participation", &w.camille.token).await;
+    assert_eq!(
+        (part["opted_in"].clone(), part["shared"].clone()),
+        (json!(2), json!(1))
+    );
+    assert_eq!(part["rate"], json!(0.5));
+
+    // An ambassador sees their own figures, not the org's.
+    let mine = get(&w, "/api/v1/me/analytics", &w.amara.token).await;
+    assert_eq!(mine["total"]["shares"], 2);
+    let theirs = get(&w, "/api/v1/me/analytics", &lucas.token).await;
+    assert_eq!(theirs["total"]["shares"], 0);
+    problem(w.app.get("/api/v1/analytics", &w.amara.token).await, 403).await;
+}
+
+#[tokio::test]
+async fn a_period_or_grouping_that_makes_no_sense_names_the_field() {
+    let w = World::start().await;
+    for (query, field) in [
+        ("from=2026-03-01&to=2026-02-01", "from"),
+        ("from=2024-01-01&to=2026-02-01", "from"),
+        ("group_by=planet", "group_by"),
+        ("to=yesterday", "to"),
+    ] {
+        let res = w
+            .app
+            .get(&format!("/api/v1/analytics?{query}"), &w.camille.token)
+            .await;
+        assert_eq!(fields(&problem(res, 422).await), [field], "{query}");
+    }
+    let res = w
+        .app
+        .client
+        .put(w.app.url("/api/v1/org/policy"))
+        .bearer_auth(&w.admin.token)
+        .json(&json!({ "cpm_rates": { "myspace": 3, "linkedin": -1 } }))
+        .send()
+        .await
+        .unwrap();
+    let mut named = fields(&problem(res, 422).await);
+    named.sort();
+    assert_eq!(named, ["cpm_rates.linkedin", "cpm_rates.myspace"]);
+}
