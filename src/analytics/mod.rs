@@ -3,6 +3,7 @@
 //! what was measured: the networks' reports and our own counts, never an estimate presented
 //! as one; earned media value appears only when the org set rates, labelled as a model.
 
+pub mod chart;
 pub mod csv;
 pub mod figures;
 pub mod repo;

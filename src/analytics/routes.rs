@@ -12,6 +12,7 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(analytics)
+        .service(chart)
         .service(participation)
         .service(my_analytics);
 }
@@ -116,4 +117,27 @@ pub async fn my_analytics(
 ) -> AppResult<HttpResponse> {
     let figures = service::mine(&state, caller, period.into_inner()).await?;
     answer(&req, &figures, "my-analytics", csv::analytics)
+}
+
+/// Clicks and reported impressions per day over the period, as an SVG line chart
+/// (moderators, admins).
+#[utoipa::path(
+    tag = "analytics",
+    security(("bearer" = ["moderator"])),
+    params(Period),
+    responses(
+        (status = 200, content((String = "image/svg+xml"))),
+        (status = 422, body = Problem)
+    )
+)]
+#[get("/analytics/chart.svg")]
+pub async fn chart(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    period: web::Query<Period>,
+) -> AppResult<HttpResponse> {
+    let svg = service::chart(&state, caller.user, period.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml; charset=utf-8")
+        .body(svg))
 }

@@ -7,6 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::chart::{self, Day};
 use super::figures::{add_up, Figures, Item, Rates};
 use super::repo::{self, Published};
 use crate::accounts;
@@ -31,7 +32,8 @@ pub enum GroupBy {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Period {
-    /// First day, `YYYY-MM-DD` (UTC); default: 30 days before `to`.
+    /// First day, `YYYY-MM-DD` (UTC); default: 29 days before `to`. Not after `to`, and at
+    /// most 366 days before it (422 naming `from`).
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<NaiveDate>,
     /// Last day, included; default: today.
@@ -274,4 +276,25 @@ pub async fn participation(
         })
     })
     .await
+}
+
+/// The period's clicks and reported impressions per day, drawn as SVG.
+pub async fn chart(state: &AppState, caller: AuthUser, period: Period) -> AppResult<String> {
+    let by_day = analytics(state, caller, period, Some(GroupBy::Day)).await?;
+    let days: Vec<Day> = by_day
+        .groups
+        .iter()
+        .filter_map(|g| {
+            Some(Day {
+                date: g.key.parse().ok()?,
+                clicks: g.figures.clicks,
+                impressions: g.figures.impressions,
+            })
+        })
+        .collect();
+    let title = format!("Clicks and impressions, {} to {}", by_day.from, by_day.to);
+    Ok(chart::render(
+        &title,
+        &chart::fill(by_day.from, by_day.to, &days),
+    )?)
 }

@@ -61,6 +61,7 @@ use crate::{
         social::routes::connect_account,
         analytics::routes::analytics,
         analytics::routes::participation,
+        analytics::routes::chart,
         analytics::routes::my_analytics,
         shares::routes::create_shares,
         shares::routes::list_shares,

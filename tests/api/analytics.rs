@@ -115,6 +115,49 @@ async fn the_comms_team_sees_what_was_reported_per_channel_and_in_csv() {
         "{csv}"
     );
 
+    // Over time, as a chart: one point a day, both series, with their legend.
+    let res = w
+        .app
+        .get(
+            "/api/v1/analytics/chart.svg?from=2026-01-01&to=2026-01-10",
+            &w.camille.token,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("image/svg+xml"));
+    let svg = res.text().await.unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("clicks"), "{svg}");
+    assert!(svg.contains("impressions (as reported)"));
+    assert!(svg.contains("Clicks and impressions, 2026-01-01 to 2026-01-10"));
+    let today = chrono::Utc::now().date_naive();
+    let recent = w
+        .app
+        .get(
+            &format!(
+                "/api/v1/analytics/chart.svg?from={}&to={today}",
+                today - chrono::Duration::days(6)
+            ),
+            &w.camille.token,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        recent.contains(&today.format("%d %b").to_string()),
+        "{recent}"
+    );
+    // Impressions are drawn in red: in January only their legend's sample, now a line too.
+    let red = |svg: &str| svg.matches("#FF0000").count();
+    assert_eq!(
+        (red(&svg), red(&recent)),
+        (1, 2),
+        "a January without shares draws no impressions"
+    );
+
     // Who takes part: two opted in, one shared.
     let part = get(&w, "/api/v1/analytics/participation", &w.camille.token).await;
     assert_eq!(
