@@ -1,6 +1,7 @@
 //! Orgs (tenants) and their users: roles, invites, the profile behind `/me`.
 
 pub mod model;
+pub mod preferences;
 pub mod repo;
 pub mod routes;
 pub mod service;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Email, Role, UserStatus};
+use super::preferences::{Preferences, PreferencesChange};
 use super::service::{self, OrgView, UserView};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::claims::policy::Policy;
@@ -17,6 +18,7 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(me)
+        .service(change_me)
         .service(list_users)
         .service(invite_user)
         .service(get_user)
@@ -61,6 +63,7 @@ pub async fn put_policy(
 pub struct MeView {
     pub user: UserView,
     pub org: OrgView,
+    pub preferences: Preferences,
 }
 
 /// The signed-in user and their org.
@@ -71,10 +74,32 @@ pub struct MeView {
 )]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> AppResult<web::Json<MeView>> {
-    let (user, org) = service::me(&state, user).await?;
+    let (user, org, preferences) = service::me(&state, user).await?;
     Ok(web::Json(MeView {
         user: user.into(),
         org: org.into(),
+        preferences,
+    }))
+}
+
+/// Changes the caller's own choices: the leaderboard, the weekly report.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = PreferencesChange,
+    responses((status = 200, body = MeView), (status = 422, body = Problem))
+)]
+#[patch("/me")]
+pub async fn change_me(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ApiJson<PreferencesChange>,
+) -> AppResult<web::Json<MeView>> {
+    let (user, org, preferences) = service::change_me(&state, user, body.0).await?;
+    Ok(web::Json(MeView {
+        user: user.into(),
+        org: org.into(),
+        preferences,
     }))
 }
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::{parse_display_name, parse_slug, Email, Org, Role, User, UserStatus};
+use super::preferences::{Preferences, PreferencesChange};
 use super::repo;
 use crate::audit;
 use crate::auth::service::{create_link, LinkPurpose};
@@ -341,12 +342,27 @@ pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> A
     .await
 }
 
-pub async fn me(state: &AppState, user: AuthUser) -> AppResult<(User, Org)> {
-    db::run(&state.pool, move |conn| -> AppResult<_> {
+pub async fn me(state: &AppState, user: AuthUser) -> AppResult<(User, Org, Preferences)> {
+    change_me(state, user, PreferencesChange::default()).await
+}
+
+/// Changes the caller's own choices (absent fields unchanged) and answers who they are.
+pub async fn change_me(
+    state: &AppState,
+    user: AuthUser,
+    change: PreferencesChange,
+) -> AppResult<(User, Org, Preferences)> {
+    db::run_atomic(&state.pool, move |conn| -> AppResult<_> {
         let row =
             repo::find_user_in_org(conn, &user.org_id, &user.id)?.ok_or(AppError::NotFound)?;
         let org = repo::find_org(conn, &user.org_id)?.ok_or(AppError::NotFound)?;
-        Ok((row, org))
+        let chosen = if change.leaderboard_opt_in.is_none() && change.weekly_report_opt_in.is_none()
+        {
+            super::preferences::of(conn, &user.id)?
+        } else {
+            super::preferences::change(conn, &user.id, &change)?
+        };
+        Ok((row, org, chosen))
     })
     .await
 }

@@ -7,5 +7,6 @@ pub mod chart;
 pub mod csv;
 pub mod figures;
 pub mod repo;
+pub mod report;
 pub mod routes;
 pub mod service;

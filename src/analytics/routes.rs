@@ -5,7 +5,7 @@ use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::csv;
-use super::service::{self, Analytics, Grouping, Participation, Period};
+use super::service::{self, Analytics, Grouping, Leaderboard, Participation, Period};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
@@ -14,6 +14,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(analytics)
         .service(chart)
         .service(participation)
+        .service(leaderboard)
         .service(my_analytics);
 }
 
@@ -140,4 +141,22 @@ pub async fn chart(
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")
         .body(svg))
+}
+
+/// The members who shared most in the period, among those who chose to be listed.
+#[utoipa::path(
+    tag = "analytics",
+    security(("bearer" = [])),
+    params(Period),
+    responses((status = 200, body = Leaderboard), (status = 422, body = Problem))
+)]
+#[get("/leaderboard")]
+pub async fn leaderboard(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    period: web::Query<Period>,
+) -> AppResult<web::Json<Leaderboard>> {
+    Ok(web::Json(
+        service::leaderboard(&state, caller, period.into_inner()).await?,
+    ))
 }

@@ -86,7 +86,7 @@ pub struct Participation {
 
 impl Period {
     /// `[from, to + 1 day)` as timestamps, checked: at most 366 days, `from` not after `to`.
-    fn bounds(&self) -> AppResult<(NaiveDate, NaiveDate, NaiveDateTime, NaiveDateTime)> {
+    pub fn bounds(&self) -> AppResult<(NaiveDate, NaiveDate, NaiveDateTime, NaiveDateTime)> {
         let to = self.to.unwrap_or_else(|| ids::now().date());
         let from = self.from.unwrap_or(to - Duration::days(29));
         let mut errors = Vec::new();
@@ -179,60 +179,70 @@ pub async fn analytics(
     period: Period,
     group_by: Option<GroupBy>,
 ) -> AppResult<Analytics> {
-    let (from, to, start, end) = period.bounds()?;
+    let bounds = period.bounds()?;
     let group_by = group_by.unwrap_or(GroupBy::Channel);
-    db::run(&state.pool, move |conn| -> AppResult<Analytics> {
-        let rows = Rows::load(conn, &caller.org_id, None, start, end)?;
-        let story_ids: Vec<String> = {
-            let mut ids: Vec<String> = rows.shares.iter().map(|s| s.story_id.clone()).collect();
-            ids.sort();
-            ids.dedup();
-            ids
-        };
-        let groups = match group_by {
-            GroupBy::Channel => rows.grouped(|s| vec![(s.channel.clone(), s.channel.clone())]),
-            GroupBy::Day => rows.grouped(|s| {
-                let day = s.published_at.date().to_string();
-                vec![(day.clone(), day)]
-            }),
-            GroupBy::Week => rows.grouped(|s| {
-                let week = s.published_at.date().iso_week();
-                let key = format!("{}-W{:02}", week.year(), week.week());
-                vec![(key.clone(), key)]
-            }),
-            GroupBy::Story => {
-                let titles = repo::story_titles(conn, &story_ids)?;
-                rows.grouped(|s| {
-                    let title = titles.get(&s.story_id).cloned().unwrap_or_default();
-                    vec![(s.story_id.clone(), title)]
-                })
-            }
-            GroupBy::Ambassador => {
-                let names = repo::member_names(conn, &caller.org_id)?;
-                rows.grouped(|s| {
-                    let name = names.get(&s.user_id).cloned().unwrap_or_default();
-                    vec![(s.user_id.clone(), name)]
-                })
-            }
-            GroupBy::Topic => {
-                let topics = repo::story_topics(conn, &story_ids)?;
-                rows.grouped(|s| {
-                    topics
-                        .get(&s.story_id)
-                        .map(|ts| ts.iter().map(|t| (t.clone(), t.clone())).collect())
-                        .unwrap_or_default()
-                })
-            }
-        };
-        Ok(Analytics {
-            from,
-            to,
-            group_by,
-            total: rows.total(),
-            groups,
-        })
+    db::run(&state.pool, move |conn| {
+        analytics_in(conn, &caller.org_id, bounds, group_by)
     })
     .await
+}
+
+/// `analytics` on the caller's connection (the weekly report builds on it).
+pub fn analytics_in(
+    conn: &mut DbConn,
+    org_id: &str,
+    (from, to, start, end): (NaiveDate, NaiveDate, NaiveDateTime, NaiveDateTime),
+    group_by: GroupBy,
+) -> AppResult<Analytics> {
+    let rows = Rows::load(conn, org_id, None, start, end)?;
+    let story_ids: Vec<String> = {
+        let mut ids: Vec<String> = rows.shares.iter().map(|s| s.story_id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let groups = match group_by {
+        GroupBy::Channel => rows.grouped(|s| vec![(s.channel.clone(), s.channel.clone())]),
+        GroupBy::Day => rows.grouped(|s| {
+            let day = s.published_at.date().to_string();
+            vec![(day.clone(), day)]
+        }),
+        GroupBy::Week => rows.grouped(|s| {
+            let week = s.published_at.date().iso_week();
+            let key = format!("{}-W{:02}", week.year(), week.week());
+            vec![(key.clone(), key)]
+        }),
+        GroupBy::Story => {
+            let titles = repo::story_titles(conn, &story_ids)?;
+            rows.grouped(|s| {
+                let title = titles.get(&s.story_id).cloned().unwrap_or_default();
+                vec![(s.story_id.clone(), title)]
+            })
+        }
+        GroupBy::Ambassador => {
+            let names = repo::member_names(conn, org_id)?;
+            rows.grouped(|s| {
+                let name = names.get(&s.user_id).cloned().unwrap_or_default();
+                vec![(s.user_id.clone(), name)]
+            })
+        }
+        GroupBy::Topic => {
+            let topics = repo::story_topics(conn, &story_ids)?;
+            rows.grouped(|s| {
+                topics
+                    .get(&s.story_id)
+                    .map(|ts| ts.iter().map(|t| (t.clone(), t.clone())).collect())
+                    .unwrap_or_default()
+            })
+        }
+    };
+    Ok(Analytics {
+        from,
+        to,
+        group_by,
+        total: rows.total(),
+        groups,
+    })
 }
 
 /// An ambassador's own figures, by channel.
@@ -280,7 +290,20 @@ pub async fn participation(
 
 /// The period's clicks and reported impressions per day, drawn as SVG.
 pub async fn chart(state: &AppState, caller: AuthUser, period: Period) -> AppResult<String> {
-    let by_day = analytics(state, caller, period, Some(GroupBy::Day)).await?;
+    let bounds = period.bounds()?;
+    db::run(&state.pool, move |conn| {
+        chart_in(conn, &caller.org_id, bounds)
+    })
+    .await
+}
+
+/// `chart` on the caller's connection.
+pub fn chart_in(
+    conn: &mut DbConn,
+    org_id: &str,
+    bounds: (NaiveDate, NaiveDate, NaiveDateTime, NaiveDateTime),
+) -> AppResult<String> {
+    let by_day = analytics_in(conn, org_id, bounds, GroupBy::Day)?;
     let days: Vec<Day> = by_day
         .groups
         .iter()
@@ -297,4 +320,68 @@ pub async fn chart(state: &AppState, caller: AuthUser, period: Period) -> AppRes
         &title,
         &chart::fill(by_day.from, by_day.to, &days),
     )?)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LeaderboardEntry {
+    pub rank: usize,
+    pub display_name: String,
+    pub shares: i64,
+    pub clicks: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Leaderboard {
+    #[schema(value_type = String, format = Date)]
+    pub from: NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub to: NaiveDate,
+    /// Only members who chose to appear (`PATCH /me {"leaderboard_opt_in": true}`) and shared
+    /// in the period: never a list of who did not.
+    pub items: Vec<LeaderboardEntry>,
+}
+
+/// Who shared most in the period, among those who asked to be listed.
+pub async fn leaderboard(
+    state: &AppState,
+    caller: AuthUser,
+    period: Period,
+) -> AppResult<Leaderboard> {
+    let (from, to, start, end) = period.bounds()?;
+    db::run(&state.pool, move |conn| -> AppResult<Leaderboard> {
+        let listed: std::collections::HashSet<String> =
+            accounts::preferences::on_leaderboard(conn, &caller.org_id)?
+                .into_iter()
+                .collect();
+        let rows = Rows::load(conn, &caller.org_id, None, start, end)?;
+        let names = repo::member_names(conn, &caller.org_id)?;
+        let mut by_user: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+        for share in rows.shares.iter().filter(|s| listed.contains(&s.user_id)) {
+            let entry = by_user.entry(&share.user_id).or_default();
+            entry.0 += 1;
+            entry.1 += rows.item(share).clicks;
+        }
+        let mut ranked: Vec<(String, i64, i64)> = by_user
+            .into_iter()
+            .map(|(user, (shares, clicks))| {
+                (names.get(user).cloned().unwrap_or_default(), shares, clicks)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        Ok(Leaderboard {
+            from,
+            to,
+            items: ranked
+                .into_iter()
+                .enumerate()
+                .map(|(i, (display_name, shares, clicks))| LeaderboardEntry {
+                    rank: i + 1,
+                    display_name,
+                    shares,
+                    clicks,
+                })
+                .collect(),
+        })
+    })
+    .await
 }

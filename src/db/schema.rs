@@ -278,12 +278,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    member_preferences (user_id) {
+        user_id -> Text,
+        leaderboard_opt_in -> Bool,
+        weekly_report_opt_in -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    weekly_reports (org_id, week) {
+        org_id -> Text,
+        week -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(stories -> orgs (org_id));
 diesel::joinable!(story_topics -> stories (story_id));
 diesel::joinable!(claims -> stories (story_id));
 diesel::joinable!(share_metrics -> shares (share_id));
 diesel::joinable!(consents -> users (user_id));
+diesel::joinable!(member_preferences -> users (user_id));
 diesel::joinable!(login_links -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_keys -> orgs (org_id));
@@ -312,4 +330,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     mastodon_apps,
     shares,
     share_metrics,
+    member_preferences,
+    weekly_reports,
 );

@@ -24,6 +24,14 @@ pub struct Mail {
     pub body: String,
 }
 
+/// A file sent with a mail (a report's chart). Not sealed in the queue: it holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub content: String,
+}
+
 #[derive(Clone)]
 pub struct Mailer {
     from: Mailbox,
@@ -73,19 +81,34 @@ impl Mailer {
         Ok(Mailer { from, transport })
     }
 
-    #[tracing::instrument(skip(self, mail), fields(subject = %mail.subject))]
-    pub async fn send(&self, mail: Mail) -> anyhow::Result<()> {
+    #[tracing::instrument(skip(self, mail, attachments), fields(subject = %mail.subject))]
+    pub async fn send(&self, mail: Mail, attachments: &[Attachment]) -> anyhow::Result<()> {
+        use lettre::message::{MultiPart, SinglePart};
         let to: Mailbox = mail
             .to
             .parse()
             .with_context(|| format!("recipient `{}` is not a mailbox", mail.to))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body)
-            .context("building the message")?;
+            .subject(mail.subject);
+        let message = if attachments.is_empty() {
+            builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body)
+                .context("building the message")?
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(mail.body));
+            for a in attachments {
+                let kind = ContentType::parse(&a.content_type)
+                    .with_context(|| format!("content type `{}`", a.content_type))?;
+                parts = parts.singlepart(
+                    lettre::message::Attachment::new(a.filename.clone())
+                        .body(a.content.clone(), kind),
+                );
+            }
+            builder.multipart(parts).context("building the message")?
+        };
         match &self.transport {
             Transport::File(t) => t
                 .send(message)
@@ -108,6 +131,8 @@ pub struct SendMail {
     pub to: String,
     pub subject: String,
     pub sealed_body: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 impl Job for SendMail {
@@ -117,11 +142,14 @@ impl Job for SendMail {
         let body = state.sealer.open(&self.sealed_body)?;
         state
             .mailer
-            .send(Mail {
-                to: self.to,
-                subject: self.subject,
-                body,
-            })
+            .send(
+                Mail {
+                    to: self.to,
+                    subject: self.subject,
+                    body,
+                },
+                &self.attachments,
+            )
             .await
     }
 }
@@ -134,10 +162,22 @@ pub fn queue(
     org_id: Option<&str>,
     mail: Mail,
 ) -> AppResult<()> {
+    queue_with(conn, state, org_id, mail, Vec::new())
+}
+
+/// `queue` with files attached.
+pub fn queue_with(
+    conn: &mut DbConn,
+    state: &AppState,
+    org_id: Option<&str>,
+    mail: Mail,
+    attachments: Vec<Attachment>,
+) -> AppResult<()> {
     let job = SendMail {
         to: mail.to,
         subject: mail.subject,
         sealed_body: state.sealer.seal(&mail.body)?,
+        attachments,
     };
     jobs::enqueue(conn, state, org_id, &job)?;
     Ok(())

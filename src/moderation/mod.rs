@@ -45,7 +45,7 @@ pub fn required_reason(raw: Option<&str>) -> AppResult<String> {
 
 /// Runs the periodic upkeep every `interval` until the process ends: the review digest,
 /// archiving, verdicts whose verification expired, warnings of account access that ends
-/// soon, and expired idempotency keys. A failed round is logged and the loop goes on.
+/// soon, the weekly report, and expired idempotency keys. A failed round is logged and the loop goes on.
 pub fn spawn_periodic(state: AppState, interval: Duration) {
     tokio::spawn(async move {
         // The first round comes one interval after start, not at once: a digest fired at
@@ -75,6 +75,14 @@ pub fn spawn_periodic(state: AppState, interval: Duration) {
             .await;
             if let Err(e) = warned {
                 tracing::error!(error = %e, "warning of ending account access failed");
+            }
+            let st = state.clone();
+            let reported = db::run(&state.pool, move |conn| {
+                crate::analytics::report::send_due(conn, &st, crate::ids::now().date())
+            })
+            .await;
+            if let Err(e) = reported {
+                tracing::error!(error = %e, "the weekly report failed");
             }
             if let Err(e) = crate::idempotency::sweep(&state).await {
                 tracing::error!(error = %e, "sweeping idempotency keys failed");

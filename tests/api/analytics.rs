@@ -202,3 +202,89 @@ async fn a_period_or_grouping_that_makes_no_sense_names_the_field() {
     named.sort();
     assert_eq!(named, ["cpm_rates.linkedin", "cpm_rates.myspace"]);
 }
+
+async fn patch_me(w: &World, token: &str, body: Value) -> reqwest::Response {
+    w.app
+        .client
+        .patch(w.app.url("/api/v1/me"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_leaderboard_lists_only_who_chose_it_and_the_weekly_report_carries_the_chart() {
+    // The upkeep is driven by hand here.
+    let w = World::start_with(|s| s.moderation.digest_interval_secs = 3600).await;
+    w.connect("mastodon").await;
+    let story = w
+        .app
+        .publishable_story(&w.camille.token, "We ship every week.")
+        .await;
+    for _ in 0..2 {
+        w.share_and_publish(&story, &["mastodon"]).await;
+    }
+    let lucas = w.app.member(&w.admin, "lucas", Role::Ambassador).await;
+    let res = patch_me(&w, &lucas.token, json!({ "leaderboard_opt_in": true })).await;
+    assert_eq!(res.status(), 200);
+
+    // Nobody is listed without asking, and nobody who did not share.
+    let board = get(&w, "/api/v1/leaderboard", &lucas.token).await;
+    assert_eq!(board["items"], json!([]));
+    let res = patch_me(&w, &w.amara.token, json!({ "leaderboard_opt_in": true })).await;
+    assert_eq!(res.status(), 200);
+    let me: Value = res.json().await.unwrap();
+    assert_eq!(me["preferences"]["leaderboard_opt_in"], true);
+    assert_eq!(me["preferences"]["weekly_report_opt_in"], false);
+    let name = me["user"]["display_name"].clone();
+    let board = get(&w, "/api/v1/leaderboard", &lucas.token).await;
+    assert_eq!(
+        board["items"],
+        json!([{ "rank": 1, "display_name": name, "shares": 2, "clicks": 0 }])
+    );
+    let res = patch_me(&w, &w.amara.token, json!({ "leaderboard": true })).await;
+    assert_eq!(fields(&problem(res, 422).await), ["leaderboard"]);
+    let res = patch_me(&w, &w.amara.token, json!({ "leaderboard_opt_in": false })).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        get(&w, "/api/v1/leaderboard", &lucas.token).await["items"],
+        json!([])
+    );
+
+    // The weekly report, to the comms team members who chose it, once per week.
+    let res = patch_me(
+        &w,
+        &w.camille.token,
+        json!({ "weekly_report_opt_in": true }),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let next_week = chrono::Utc::now().date_naive() + chrono::Duration::days(7);
+    let send = || {
+        let state = w.app.state.clone();
+        let mut conn = state.pool.get().unwrap();
+        vouch::analytics::report::send_due(&mut conn, &state, next_week).unwrap()
+    };
+    assert_eq!(send(), 1, "Camille chose it; the admin did not");
+    assert_eq!(send(), 0, "one report per week");
+    let report = || {
+        w.app.mail.all().into_iter().find(|m| {
+            m.subject.starts_with("Weekly report ")
+                && m.to.iter().any(|t| t.contains(&w.camille.email))
+        })
+    };
+    eventually("the report arrives", 10, || async { report().is_some() }).await;
+    let mail = report().unwrap();
+    assert!(mail.body.contains("2 shares"), "{}", mail.body);
+    assert!(
+        mail.body.contains(story["title"].as_str().unwrap()),
+        "{}",
+        mail.body
+    );
+    let (filename, kind, content) = &mail.attachments[0];
+    assert!(filename.ends_with(".svg"), "{filename}");
+    assert_eq!(kind, "image/svg+xml");
+    assert!(content.contains("<svg") && content.contains("impressions (as reported)"));
+}

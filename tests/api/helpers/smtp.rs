@@ -11,7 +11,10 @@ use mailin_embedded::{Handler, Response, Server, SslConfig};
 pub struct ReceivedMail {
     pub to: Vec<String>,
     pub subject: String,
+    /// The text: the whole body, or a multipart mail's first text/plain part.
     pub body: String,
+    /// A multipart mail's attachments: (filename, content type, content).
+    pub attachments: Vec<(String, String, String)>,
 }
 
 #[derive(Clone, Default)]
@@ -37,13 +40,32 @@ impl Handler for Collect {
         // Parse as a mail client would: headers decoded, quoted-printable undone.
         if let Ok(parsed) = mailparse::parse_mail(&self.data) {
             use mailparse::MailHeaderMap;
+            let text = parsed
+                .subparts
+                .iter()
+                .find(|p| p.ctype.mimetype == "text/plain")
+                .unwrap_or(&parsed);
+            let attachments = parsed
+                .subparts
+                .iter()
+                .filter_map(|p| {
+                    let disposition = p.get_content_disposition();
+                    let name = disposition.params.get("filename")?.clone();
+                    Some((
+                        name,
+                        p.ctype.mimetype.clone(),
+                        p.get_body().unwrap_or_default(),
+                    ))
+                })
+                .collect();
             let mail = ReceivedMail {
                 to: self.to.clone(),
                 subject: parsed
                     .headers
                     .get_first_value("Subject")
                     .unwrap_or_default(),
-                body: parsed.get_body().unwrap_or_default(),
+                body: text.get_body().unwrap_or_default(),
+                attachments,
             };
             self.inbox.lock().unwrap().push(mail);
         }
