@@ -264,6 +264,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    link_clicks (share_id, day, referrer_host, device) {
+        share_id -> Text,
+        day -> Date,
+        referrer_host -> Text,
+        device -> Text,
+        clicks -> BigInt,
+        previews -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(stories -> orgs (org_id));
 diesel::joinable!(story_topics -> stories (story_id));
@@ -296,4 +307,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_states,
     mastodon_apps,
     shares,
+    link_clicks,
 );
