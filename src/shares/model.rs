@@ -205,9 +205,11 @@ pub struct ShareView {
     pub error: Option<String>,
     pub created_at: DateTime<Utc>,
     /// People who followed the tracked link (stored counts: at most a second or so behind).
+    #[schema(minimum = 0)]
     pub clicks: i64,
     /// Link-preview crawlers and other bots (and HEAD requests) that fetched it: how far
     /// the link travelled, not people.
+    #[schema(minimum = 0)]
     pub previews: i64,
 }
 
