@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use dashmap::DashMap;
 
+use super::model::Device;
+
 /// Preview fetchers the list misses, lower-case regular expressions (checked by a test).
 const SUPPLEMENT: [&str; 6] = [
     // Mastodon: `http.rb/5.1.1 (Mastodon/4.2.0; +https://mastodon.social/)`
@@ -25,7 +27,8 @@ const KEPT: usize = 4096;
 
 pub struct Bots {
     list: OnceLock<isbot::Bots>,
-    verdicts: DashMap<Box<str>, bool>,
+    /// Per user-agent string: whether it is a bot, and its device class.
+    verdicts: DashMap<Box<str>, (bool, Device)>,
 }
 
 impl Default for Bots {
@@ -41,13 +44,18 @@ impl Bots {
     /// Whether `user_agent` is a crawler, a preview fetcher or another bot. No user agent
     /// at all is not a person's browser either.
     pub fn is_bot(&self, user_agent: &str) -> bool {
+        self.classify(user_agent).0
+    }
+
+    /// Whether `user_agent` is a bot, and its device class, kept per user-agent string.
+    pub fn classify(&self, user_agent: &str) -> (bool, Device) {
         if user_agent.trim().is_empty() {
-            return true;
+            return (true, Device::Other);
         }
         if let Some(known) = self.verdicts.get(user_agent) {
             return *known;
         }
-        let verdict = self.list().is_bot(user_agent);
+        let verdict = (self.list().is_bot(user_agent), Device::of(user_agent));
         if self.verdicts.len() >= KEPT {
             self.verdicts.clear();
         }

@@ -10,15 +10,30 @@ use super::service::{self, Lookup};
 use super::table::Target;
 use crate::state::AppState;
 
-/// The path pattern: any rest of the path, so a malformed code gets the same small page.
-pub const PATTERN: &str = "/r/{code:.*}";
+/// The path pattern. A plain segment: the metrics middleware labels it without effort
+/// (a regex segment made it log a warning per request).
+pub const PATTERN: &str = "/r/{code}";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource(PATTERN)
-            .route(web::get().to(redirect))
-            .route(web::head().to(redirect)),
+        web::scope("/r")
+            .service(
+                web::resource("/{code}")
+                    .route(web::get().to(redirect))
+                    .route(web::head().to(redirect)),
+            )
+            .default_service(web::to(malformed)),
     );
+}
+
+/// Anything else under `/r/` (`/r/`, `/r/a/b`): the same small page for a GET or HEAD; other
+/// methods are answered as anywhere else (405 naming GET and HEAD, or 404).
+async fn malformed(req: HttpRequest) -> HttpResponse {
+    if matches!(*req.method(), Method::GET | Method::HEAD) {
+        page(StatusCode::NOT_FOUND, NOT_FOUND_PAGE)
+    } else {
+        crate::http::middleware::not_found(req).await
+    }
 }
 
 const NOT_FOUND_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -62,9 +77,13 @@ async fn redirect(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
             None => return page(StatusCode::NOT_FOUND, NOT_FOUND_PAGE),
         },
     };
+    // A person follows the link with GET from a browser; HEAD requests, crawlers and
+    // link-preview fetchers are counted as previews.
+    let (bot, device) = links.bots.classify(user_agent(&req));
+    let person = !bot && req.method() == Method::GET;
     links
         .counter
-        .record(hit_key(&req, &link.share_id), is_person(&req, &state));
+        .record(hit_key(&req, &link.share_id, device), person);
     HttpResponse::Found()
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
@@ -78,13 +97,7 @@ fn user_agent(req: &HttpRequest) -> &str {
         .unwrap_or("")
 }
 
-/// A person follows the link with GET from a browser; HEAD requests, crawlers and
-/// link-preview fetchers are counted as previews.
-fn is_person(req: &HttpRequest, state: &AppState) -> bool {
-    req.method() == Method::GET && !state.links.bots.is_bot(user_agent(req))
-}
-
-fn hit_key(req: &HttpRequest, share_id: &std::sync::Arc<str>) -> Key {
+fn hit_key(req: &HttpRequest, share_id: &std::sync::Arc<str>, device: Device) -> Key {
     let referrer_host = req
         .headers()
         .get(header::REFERER)
@@ -95,6 +108,6 @@ fn hit_key(req: &HttpRequest, share_id: &std::sync::Arc<str>) -> Key {
         share_id: share_id.clone(),
         day: chrono::Utc::now().date_naive(),
         referrer_host: referrer_host.into_boxed_str(),
-        device: Device::of(user_agent(req)),
+        device,
     }
 }
