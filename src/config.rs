@@ -26,6 +26,7 @@ pub struct Settings {
     pub worker: WorkerSettings,
     pub claims: ClaimSettings,
     pub feed: FeedSettings,
+    pub links: LinksSettings,
     pub shares: ShareSettings,
     pub metrics: MetricsSettings,
     pub networks: NetworksSettings,
@@ -116,6 +117,15 @@ pub struct ClaimSettings {
 pub struct FeedSettings {
     /// Memory for rendered feed pages, in MiB (0: none kept; see `stories::feed_cache`).
     pub cache_mb: usize,
+}
+
+/// Tracked links (`links::service`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct LinksSettings {
+    /// Clicks counted in memory are written at most this far apart.
+    pub flush_interval_ms: u64,
+    /// How often the in-memory link table reads what other processes changed.
+    pub sync_interval_ms: u64,
 }
 
 /// Who may read `/metrics`: it names every route and the pool's load, not for the public.

@@ -19,6 +19,7 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod jobs;
+pub mod links;
 pub mod mail;
 pub mod moderation;
 pub mod networks;
@@ -87,6 +88,12 @@ impl Application {
         if state.settings.worker.enabled {
             start_background(&state);
         }
+        // The tracked links' table is whole before the first redirect.
+        let loaded = links::service::load(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("loading tracked links: {e}"))?;
+        tracing::debug!(links = loaded, "tracked links loaded");
+        links::service::spawn(&state);
         let (server, metrics) =
             serve(listener, metrics_listener, state.clone(), workers, shutdown)?;
         Ok(Application {
@@ -109,13 +116,18 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT/SIGTERM, then drains in-flight requests (graceful shutdown).
+    /// Serves until SIGINT/SIGTERM, then drains in-flight requests (graceful shutdown),
+    /// then writes the clicks counted so far: every redirect answered is counted.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        match self.metrics {
+        let served = match self.metrics {
             // Both servers stop on the same signal.
             Some((_, metrics)) => tokio::try_join!(self.server, metrics).map(|_| ()),
             None => self.server.await,
-        }
+        };
+        let patience =
+            std::time::Duration::from_secs(self.state.settings.server.shutdown_timeout_secs.max(5));
+        links::service::flush_at_shutdown(&self.state, patience).await;
+        served
     }
 }
 
@@ -191,9 +203,11 @@ fn serve(
         "/api/v1/openapi.json",
         "/docs",
         "/docs/{file:.*}",
+        links::routes::PATTERN,
     ] {
         routes.add(pattern, actix_web::http::Method::GET);
     }
+    routes.add(links::routes::PATTERN, actix_web::http::Method::HEAD);
     if !metrics_apart {
         routes.add("/metrics", actix_web::http::Method::GET);
     }
@@ -230,6 +244,7 @@ fn serve(
                 }
             })
             .service(http::login_page::login_page)
+            .configure(links::routes::configure)
             .service(social::routes::oauth_callback)
             .service(web::resource("/api/v1/openapi.json").route(web::get().to(openapi_json)))
             .configure(http::docs::configure)

@@ -7,6 +7,7 @@ use crate::auth::rate_limit::LoginLimiter;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::db::Pool;
+use crate::links::Links;
 use crate::mail::Mailer;
 use crate::networks::Networks;
 use crate::stories::feed_cache::FeedCache;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub networks: Arc<Networks>,
     /// Rendered pages of the ambassadors' feed.
     pub feed_cache: Arc<FeedCache>,
+    /// Tracked links: the code table and the click counts, in memory.
+    pub links: Arc<Links>,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
         let feed_cache = FeedCache::new(settings.feed.cache_mb.saturating_mul(1 << 20));
         Ok(AppState {
             feed_cache: Arc::new(feed_cache),
+            links: Arc::new(Links::default()),
             check_limiter: Arc::new(check_limiter),
             networks: Arc::new(networks),
             sealer,

@@ -318,7 +318,9 @@ pub async fn policy(state: &AppState, caller: AuthUser) -> AppResult<Policy> {
 
 /// Sets the org's editorial policy (admins).
 pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> AppResult<Policy> {
-    let policy = policy.normalized()?;
+    let policy = policy
+        .normalized()?
+        .with_checked_urls(state.settings.security.allow_private_urls)?;
     db::run(&state.pool, move |conn| -> AppResult<_> {
         db::transaction(conn, |conn| -> AppResult<_> {
             let mut policy = policy;

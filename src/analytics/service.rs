@@ -125,11 +125,17 @@ impl Rows {
         let shares = repo::published(conn, org_id, user_id, start, end)?;
         let ids: Vec<String> = shares.iter().map(|s| s.id.clone()).collect();
         let readings = repo::latest_readings(conn, &ids)?;
+        let mut clicks = HashMap::new();
+        for chunk in ids.chunks(500) {
+            for (share, people, _previews) in crate::links::repo::totals(conn, chunk)? {
+                clicks.insert(share, people);
+            }
+        }
         let policy = accounts::service::policy_of(conn, org_id)?;
         Ok(Rows {
             shares,
             readings,
-            clicks: HashMap::new(),
+            clicks,
             rates: Rates {
                 cpm: policy.cpm_rates,
                 cpc: policy.cpc_rates,

@@ -47,6 +47,12 @@ pub struct Policy {
     /// … and what one click would cost, per channel.
     #[serde(default)]
     pub cpc_rates: BTreeMap<String, f64>,
+    /// Where a tracked link (`/r/{code}`) sends people once its share or story was
+    /// withdrawn (retracted, cancelled, or back in review), e.g. the careers page: a public
+    /// http(s) URL. Absent: such links answer 410 Gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2048)]
+    pub retracted_link_fallback_url: Option<String>,
 }
 
 fn default_shares_per_day() -> u32 {
@@ -70,6 +76,7 @@ impl Default for Policy {
             require_personal_text: Vec::new(),
             cpm_rates: BTreeMap::new(),
             cpc_rates: BTreeMap::new(),
+            retracted_link_fallback_url: None,
         }
     }
 }
@@ -217,6 +224,19 @@ impl Policy {
                 }
             }
         }
+        if let Some(url) = &self.retracted_link_fallback_url {
+            // The document's maxLength counts the value as sent.
+            if url.chars().count() > 2048 {
+                errors.push(FieldError::new(
+                    "retracted_link_fallback_url",
+                    "is longer than 2048 characters",
+                ));
+            }
+        }
+        let retracted_link_fallback_url = self
+            .retracted_link_fallback_url
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty());
         if errors.is_empty() {
             Ok(Policy {
                 forbidden,
@@ -229,10 +249,27 @@ impl Policy {
                 require_personal_text,
                 cpm_rates: self.cpm_rates,
                 cpc_rates: self.cpc_rates,
+                retracted_link_fallback_url,
             })
         } else {
             Err(AppError::Validation(errors))
         }
+    }
+
+    /// Checks the URLs of a normalised policy: public http(s) only, unless `allow_private`
+    /// (tests); the fallback page is stored as parsed.
+    pub fn with_checked_urls(self, allow_private: bool) -> Result<Policy, AppError> {
+        let retracted_link_fallback_url = match &self.retracted_link_fallback_url {
+            None => None,
+            Some(raw) => Some(
+                crate::urls::parse_public_url(raw, allow_private)
+                    .map_err(|m| AppError::validation("retracted_link_fallback_url", m))?,
+            ),
+        };
+        Ok(Policy {
+            retracted_link_fallback_url,
+            ..self
+        })
     }
 
     /// The disclosure for a story in `language`.

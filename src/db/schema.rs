@@ -295,6 +295,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    link_clicks (share_id, day, referrer_host, device) {
+        share_id -> Text,
+        day -> Date,
+        referrer_host -> Text,
+        device -> Text,
+        clicks -> BigInt,
+        previews -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> orgs (org_id));
 diesel::joinable!(stories -> orgs (org_id));
 diesel::joinable!(story_topics -> stories (story_id));
@@ -332,4 +343,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     share_metrics,
     member_preferences,
     weekly_reports,
+    link_clicks,
 );

@@ -204,6 +204,13 @@ pub struct ShareView {
     /// Why it failed, or why a moderator rejected it.
     pub error: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// People who followed the tracked link (stored counts: at most a second or so behind).
+    #[schema(minimum = 0)]
+    pub clicks: i64,
+    /// Link-preview crawlers and other bots (and HEAD requests) that fetched it: how far
+    /// the link travelled, not people.
+    #[schema(minimum = 0)]
+    pub previews: i64,
 }
 
 impl ShareView {
@@ -222,6 +229,8 @@ impl ShareView {
             external_url: share.external_url,
             error: share.error.or(share.review_reason),
             created_at: ids::utc(share.created_at),
+            clicks: 0,
+            previews: 0,
         }
     }
 }

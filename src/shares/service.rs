@@ -452,12 +452,14 @@ pub async fn list(
     let public_url = state.settings.server.public_url.clone();
     db::run(&state.pool, move |conn| -> AppResult<_> {
         let rows = repo::list(conn, &caller.org_id, &filter, cursor.as_deref(), limit + 1)?;
-        Ok(Page::from_rows(
+        let mut page = Page::from_rows(
             rows,
             limit,
             |s| s.id.clone(),
             |s| ShareView::of(s, &public_url),
-        ))
+        );
+        crate::links::service::add_reach(conn, &mut page.items)?;
+        Ok(page)
     })
     .await
 }
@@ -472,7 +474,13 @@ fn load_visible(conn: &mut DbConn, caller: &AuthUser, id: &str) -> AppResult<Sha
 pub async fn get(state: &AppState, caller: AuthUser, id: String) -> AppResult<ShareView> {
     let public_url = state.settings.server.public_url.clone();
     db::run(&state.pool, move |conn| {
-        load_visible(conn, &caller, &id).map(|s| ShareView::of(s, &public_url))
+        let mut view = [ShareView::of(
+            load_visible(conn, &caller, &id)?,
+            &public_url,
+        )];
+        crate::links::service::add_reach(conn, &mut view)?;
+        let [view] = view;
+        Ok::<_, AppError>(view)
     })
     .await
 }

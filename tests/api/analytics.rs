@@ -13,6 +13,8 @@ async fn get(w: &World, path: &str, token: &str) -> Value {
     res.json().await.unwrap()
 }
 
+const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
+
 fn readings(w: &World) -> i64 {
     use diesel::prelude::*;
     use vouch::db::schema::share_metrics;
@@ -29,8 +31,42 @@ async fn the_comms_team_sees_what_was_reported_per_channel_and_in_csv() {
         .app
         .publishable_story(&w.camille.token, "We ship every week.")
         .await;
-    w.share_and_publish(&story, &["linkedin", "mastodon"]).await;
+    let published = w.share_and_publish(&story, &["linkedin", "mastodon"]).await;
     eventually("both shares were read", 20, || async { readings(&w) == 2 }).await;
+    // Three people follow the LinkedIn post's link; a crawler's preview is not a click.
+    let linkedin = published
+        .iter()
+        .find(|s| s["channel"] == "linkedin")
+        .unwrap();
+    let code = linkedin["tracked_url"]
+        .as_str()
+        .unwrap()
+        .rsplit("/r/")
+        .next()
+        .unwrap();
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for ua in [
+        BROWSER,
+        BROWSER,
+        BROWSER,
+        "LinkedInBot/1.0 (compatible; Mozilla/5.0)",
+    ] {
+        let res = no_redirects
+            .get(w.app.url(&format!("/r/{code}")))
+            .header("user-agent", ua)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302);
+    }
+    let share_path = format!("/api/v1/shares/{}", linkedin["id"].as_str().unwrap());
+    eventually("the clicks are stored", 10, || async {
+        get(&w, &share_path, &w.amara.token).await["clicks"] == 3
+    })
+    .await;
     // Someone opted in who did not share, and someone who never opted in.
     let lucas = w.app.member(&w.admin, "lucas", Role::Ambassador).await;
     w.app.consent(&lucas.token).await;
@@ -100,7 +136,7 @@ async fn the_comms_team_sees_what_was_reported_per_channel_and_in_csv() {
     let csv = res.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("channel,label,shares,clicks,impressions,impressions_source"));
-    assert!(lines.contains(&"linkedin,linkedin,1,0,120,reported,7,3,2,0.1000,3.60,\"a model, not a measurement: reported impressions / 1000 × the channel's CPM + clicks × the channel's CPC, at the rates in the org's policy\""), "{csv}");
+    assert!(lines.contains(&"linkedin,linkedin,1,3,120,reported,7,3,2,0.1000,3.60,\"a model, not a measurement: reported impressions / 1000 × the channel's CPM + clicks × the channel's CPC, at the rates in the org's policy\""), "{csv}");
     assert!(
         lines
             .iter()
@@ -111,7 +147,7 @@ async fn the_comms_team_sees_what_was_reported_per_channel_and_in_csv() {
         lines
             .last()
             .unwrap()
-            .starts_with("total,,2,0,120,partly_reported"),
+            .starts_with("total,,2,3,120,partly_reported"),
         "{csv}"
     );
 

@@ -314,6 +314,30 @@ async fn every_list_and_periodic_query_is_served_by_an_index() {
                 ),
             ),
             (
+                "periodic: tracked links of shares changed (the link table's sync)",
+                check(
+                    conn,
+                    "shares",
+                    vouch::links::repo::shares_changed_since_query(now),
+                ),
+            ),
+            (
+                "periodic: tracked links of stories changed (the link table's sync)",
+                check(
+                    conn,
+                    "stories",
+                    vouch::links::repo::stories_changed_since_query(now),
+                ),
+            ),
+            (
+                "periodic: org policies changed (the link table's fallback pages)",
+                check(
+                    conn,
+                    "orgs",
+                    vouch::links::repo::orgs_changed_since_query(now),
+                ),
+            ),
+            (
                 "periodic: idempotency keys sweep",
                 check(
                     conn,

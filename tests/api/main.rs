@@ -17,6 +17,7 @@ mod faults;
 mod feed_cache;
 mod indexes;
 mod integrity;
+mod links;
 mod logs;
 mod migrations;
 mod moderation;

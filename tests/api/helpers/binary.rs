@@ -29,6 +29,20 @@ impl Served {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
+    /// SIGTERM, as an orchestrator stops a process, then waits for it to exit.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let mut child = std::mem::replace(&mut self.child, placeholder());
+        tokio::task::spawn_blocking(move || child.wait().unwrap())
+            .await
+            .unwrap()
+    }
+
     /// SIGKILL: no shutdown, no flush, as a crash or an OOM kill would do.
     pub fn kill_hard(mut self) {
         let _ = self.child.kill();
@@ -41,6 +55,13 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A child already exited, left in a `Served` whose process was taken.
+fn placeholder() -> Child {
+    let mut child = Command::new("true").spawn().expect("run true");
+    let _ = child.wait();
+    child
 }
 
 /// Starts `vouch <command>` and waits (at most 30 s) for the JSON log line `ready`.

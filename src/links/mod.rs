@@ -1,0 +1,61 @@
+//! Tracked links: `GET /r/{code}` sends people to the story's link with UTM parameters and
+//! counts the click, without waiting on the database. The code → target table is in memory
+//! (`table`, kept current by `service::sync`), clicks are counted in memory (`counter`) and
+//! written in batches (`service::flush`); crawlers and HEAD requests are counted apart as
+//! previews (`bots`).
+
+pub mod bots;
+pub mod counter;
+pub mod model;
+pub mod repo;
+pub mod routes;
+pub mod service;
+pub mod table;
+
+use std::sync::Mutex;
+
+use chrono::NaiveDateTime;
+
+use self::bots::Bots;
+use self::counter::Counter;
+use self::table::LinkTable;
+
+/// Lookups of unknown codes running at once in one process; more are answered 503 rather
+/// than queueing on the pool (a flood of made-up codes must not starve the API).
+const LOOKUPS_AT_ONCE: usize = 4;
+
+pub struct Links {
+    pub table: LinkTable,
+    pub counter: Counter,
+    pub bots: Bots,
+    flush_lock: tokio::sync::Mutex<()>,
+    synced_until: Mutex<Option<NaiveDateTime>>,
+    lookups: tokio::sync::Semaphore,
+}
+
+impl Default for Links {
+    fn default() -> Self {
+        Links {
+            table: LinkTable::default(),
+            counter: Counter::default(),
+            bots: Bots::default(),
+            flush_lock: tokio::sync::Mutex::new(()),
+            synced_until: Mutex::new(None),
+            lookups: tokio::sync::Semaphore::new(LOOKUPS_AT_ONCE),
+        }
+    }
+}
+
+impl Links {
+    fn synced_until(&self) -> Option<NaiveDateTime> {
+        *self.synced_until.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn synced(&self, at: NaiveDateTime) {
+        *self.synced_until.lock().unwrap_or_else(|e| e.into_inner()) = Some(at);
+    }
+
+    fn lookup_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.lookups.try_acquire().ok()
+    }
+}
