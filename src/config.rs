@@ -26,6 +26,7 @@ pub struct Settings {
     pub worker: WorkerSettings,
     pub claims: ClaimSettings,
     pub feed: FeedSettings,
+    pub careers: CareersSettings,
     pub shares: ShareSettings,
     pub metrics: MetricsSettings,
     pub networks: NetworksSettings,
@@ -114,6 +115,16 @@ pub struct ClaimSettings {
 pub struct FeedSettings {
     /// Memory for rendered feed pages, in MiB (0: none kept; see `stories::feed_cache`).
     pub cache_mb: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CareersSettings {
+    /// `Cache-Control: max-age` of the public testimonials: how long a browser or a CDN may
+    /// show an answer without asking again (a retraction reaches visitors within it).
+    pub max_age_secs: u32,
+    /// How long a process trusts what it read of a key and of its org's content version
+    /// before reading them again; changes made through the process itself show at once.
+    pub recheck_ms: u64,
 }
 
 /// Who may read `/metrics`: it names every route and the pool's load, not for the public.

@@ -5,8 +5,10 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod careers;
 pub mod claims;
 pub mod config;
 pub mod consent;
@@ -14,6 +16,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod freshness;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
@@ -195,6 +198,12 @@ fn serve(
     if !metrics_apart {
         routes.add("/metrics", actix_web::http::Method::GET);
     }
+    routes.add("/widget.js", actix_web::http::Method::GET);
+    routes.add(careers::routes::TESTIMONIALS, actix_web::http::Method::GET);
+    routes.add(
+        careers::routes::TESTIMONIALS,
+        actix_web::http::Method::OPTIONS,
+    );
     let routes = web::Data::new(routes);
     let data = web::Data::new(state);
     let metrics_server = match metrics_listener {
@@ -229,6 +238,7 @@ fn serve(
             })
             .service(http::login_page::login_page)
             .service(social::routes::oauth_callback)
+            .configure(careers::routes::configure)
             .service(web::resource("/api/v1/openapi.json").route(web::get().to(openapi_json)))
             .configure(http::docs::configure)
             .service(
@@ -243,7 +253,8 @@ fn serve(
                     .configure(consent::routes::configure)
                     .configure(social::routes::configure)
                     .configure(shares::routes::configure)
-                    .configure(privacy::routes::configure),
+                    .configure(privacy::routes::configure)
+                    .configure(api_keys::routes::configure),
             )
             .default_service(web::to(middleware::not_found))
     })

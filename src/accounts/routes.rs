@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Email, Role, UserStatus};
-use super::service::{self, OrgView, UserView};
+use super::service::{self, OrgView, ProfilePatch, UserView};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::claims::policy::Policy;
 use crate::error::{AppResult, Problem};
@@ -17,6 +17,7 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(me)
+        .service(update_me)
         .service(list_users)
         .service(invite_user)
         .service(get_user)
@@ -72,6 +73,27 @@ pub struct MeView {
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: AuthUser) -> AppResult<web::Json<MeView>> {
     let (user, org) = service::me(&state, user).await?;
+    Ok(web::Json(MeView {
+        user: user.into(),
+        org: org.into(),
+    }))
+}
+
+/// Changes the caller's own profile: display name, and what the careers page shows beside
+/// their testimonials (job title and photo only when `show_job_title` / `show_photo`).
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    request_body = ProfilePatch,
+    responses((status = 200, body = MeView), (status = 422, body = Problem))
+)]
+#[patch("/me")]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: ApiJson<ProfilePatch>,
+) -> AppResult<web::Json<MeView>> {
+    let (user, org) = service::update_profile(&state, user, body.0).await?;
     Ok(web::Json(MeView {
         user: user.into(),
         org: org.into(),
