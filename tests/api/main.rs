@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod auth_login;
 mod auth_tokens;
+mod careers;
 mod claims;
 mod cli;
 mod concurrency;
