@@ -24,7 +24,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::repo::{self, Row};
 use crate::api_keys;
-use crate::auth::secrets::hash_token;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::ids;
@@ -149,7 +148,8 @@ pub struct Rendered {
 }
 
 pub struct Careers {
-    keys: Mutex<HashMap<String, KeyEntry>>,
+    /// By the SHA-256 of the key (the stored hash is its hex form).
+    keys: Mutex<HashMap<[u8; 32], KeyEntry>>,
     orgs: Mutex<HashMap<String, Arc<Projection>>>,
     /// One rebuild at a time: requests that find a projection stale wait for it, then use it.
     rebuilding: tokio::sync::Mutex<()>,
@@ -176,16 +176,16 @@ impl Careers {
 
     /// The key's grant, or 401 for a key that is unknown or revoked.
     pub async fn authorize(&self, state: &AppState, key: &str) -> AppResult<Grant> {
-        let hash = hash_token(key);
+        let digest: [u8; 32] = Sha256::digest(key.as_bytes()).into();
         let epoch = crate::freshness::epoch();
         let cached = {
             let keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
-            keys.get(&hash).cloned()
+            keys.get(&digest).cloned()
         };
         let entry = match cached {
             Some(e) if e.epoch == epoch && e.checked.elapsed() < self.recheck => e,
             _ => {
-                let h = hash.clone();
+                let h = hex::encode(digest);
                 let found = db::run(&state.pool, move |conn| {
                     api_keys::repo::active_by_hash(conn, &h)
                 })
@@ -207,7 +207,7 @@ impl Careers {
                 if keys.len() >= MAX_KEYS {
                     keys.clear();
                 }
-                keys.insert(hash, entry.clone());
+                keys.insert(digest, entry.clone());
                 entry
             }
         };
