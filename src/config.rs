@@ -27,6 +27,7 @@ pub struct Settings {
     pub claims: ClaimSettings,
     pub feed: FeedSettings,
     pub links: LinksSettings,
+    pub careers: CareersSettings,
     pub shares: ShareSettings,
     pub metrics: MetricsSettings,
     pub networks: NetworksSettings,
@@ -126,6 +127,16 @@ pub struct LinksSettings {
     pub flush_interval_ms: u64,
     /// How often the in-memory link table reads what other processes changed.
     pub sync_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CareersSettings {
+    /// `Cache-Control: max-age` of the public testimonials: how long a browser or a CDN may
+    /// show an answer without asking again (a retraction reaches visitors within it).
+    pub max_age_secs: u32,
+    /// How long a process trusts what it read of a key and of its org's content version
+    /// before reading them again; changes made through the process itself show at once.
+    pub recheck_ms: u64,
 }
 
 /// Who may read `/metrics`: it names every route and the pool's load, not for the public.

@@ -287,3 +287,121 @@ fn letters(mut n: usize) -> String {
     out.reverse();
     String::from_utf8(out).unwrap_or_default()
 }
+
+/// Adds `ambassadors` ambassadors who agreed to the consent text (teams and locations in
+/// turn) and `count` testimonials written by them, approved through the story's command path
+/// and published on the careers page, to the org `slug`, for measuring the careers page at a
+/// realistic size (`vouch admin seed-careers`; see scripts/bench-testimonials.sh). Returns how
+/// many testimonials are on the page.
+pub fn seed_careers(
+    conn: &mut DbConn,
+    slug: &str,
+    ambassadors: usize,
+    count: usize,
+) -> AppResult<usize> {
+    use crate::shares::model::{Channel, Share, ShareStatus};
+    let org = accounts::service::org_by_slug(conn, slug)?
+        .ok_or_else(|| AppError::validation("org", format!("no org with slug `{slug}`")))?;
+    let version = consent::repo::current_text(conn, &org.id)?
+        .map(|t| t.version)
+        .unwrap_or(1);
+    let teams = ["Robotics", "Platform", "Design", "Sales", "Support"];
+    let places = ["Lyon", "Paris", "Porto", "Berlin"];
+    let topics = ["culture", "learning", "team", "benefits", "awards"];
+    db::transaction(conn, |conn| -> AppResult<()> {
+        let mut authors = Vec::with_capacity(ambassadors);
+        for n in 0..ambassadors.max(1) {
+            let now = ids::now();
+            let tag = letters(n);
+            let user = accounts::User {
+                id: ids::new_id(),
+                org_id: org.id.clone(),
+                email: format!("ambassador-{tag}-{}@{slug}.example", &ids::new_id()[..8]),
+                display_name: format!("Ambassador {tag}"),
+                role: Role::Ambassador.as_str().into(),
+                status: "active".into(),
+                created_at: now,
+                last_login_at: None,
+                job_title: Some("Engineer".into()),
+                photo_url: None,
+                team: Some(teams[n % teams.len()].into()),
+                location: Some(places[n % places.len()].into()),
+                show_job_title: n % 2 == 0,
+                show_photo: false,
+            };
+            accounts::repo::insert_user(conn, &user)?;
+            consent::repo::insert(
+                conn,
+                &consent::repo::Consent {
+                    id: ids::new_id(),
+                    user_id: user.id.clone(),
+                    text_version: version.to_string(),
+                    granted_at: now,
+                    withdrawn_at: None,
+                },
+            )?;
+            authors.push(user.id);
+        }
+        for n in 0..count {
+            let now = ids::now();
+            let author = &authors[n % authors.len()];
+            let tag = letters(n);
+            let clean = draft(
+                &format!("My year with team {tag}"),
+                "I love my team. We learn from each other, we laugh a lot, and I am proud of \
+                 what we build together. My mentor made all the difference for me.",
+                if n % 4 == 0 { "fr" } else { "en" },
+                &[topics[n % topics.len()], topics[(n + 2) % topics.len()]],
+                &[],
+            )
+            .validate(false, now)?;
+            let story = stories::Story {
+                id: ids::new_id(),
+                org_id: org.id.clone(),
+                author_id: author.clone(),
+                kind: StoryKind::Testimonial.as_str().into(),
+                status: stories::StoryStatus::Approved.as_str().into(),
+                submitted_at: Some(now),
+                review_notified_at: Some(now),
+                decided_at: Some(now),
+                created_at: now,
+                updated_at: now,
+                ..stories::service::filled(&clean)
+            };
+            let story = stories::command::create(conn, story, &clean.topics)?;
+            if !story.publishable {
+                return Err(
+                    anyhow::anyhow!("seeded story `{}` is not publishable", story.title).into(),
+                );
+            }
+            shares::repo::insert(
+                conn,
+                &Share {
+                    id: ids::new_id(),
+                    org_id: org.id.clone(),
+                    user_id: author.clone(),
+                    story_id: story.id.clone(),
+                    channel: Channel::CareersPage.as_str().into(),
+                    account_id: None,
+                    status: ShareStatus::Published.as_str().into(),
+                    text: story.body.clone(),
+                    tracked_code: crate::auth::secrets::random_token("")[..12].to_string(),
+                    scheduled_at: now,
+                    published_at: Some(now),
+                    external_id: None,
+                    external_url: None,
+                    error: None,
+                    review_reason: None,
+                    decided_by: None,
+                    decided_at: None,
+                    created_at: now,
+                    updated_at: now,
+                    version: 0,
+                },
+            )?;
+        }
+        accounts::repo::bump_content_version(conn, &org.id)?;
+        Ok(())
+    })?;
+    Ok(count)
+}

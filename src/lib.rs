@@ -6,8 +6,10 @@
 
 pub mod accounts;
 pub mod analytics;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod careers;
 pub mod claims;
 pub mod config;
 pub mod consent;
@@ -15,6 +17,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod freshness;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
@@ -211,6 +214,12 @@ fn serve(
     if !metrics_apart {
         routes.add("/metrics", actix_web::http::Method::GET);
     }
+    routes.add("/widget.js", actix_web::http::Method::GET);
+    routes.add(careers::routes::TESTIMONIALS, actix_web::http::Method::GET);
+    routes.add(
+        careers::routes::TESTIMONIALS,
+        actix_web::http::Method::OPTIONS,
+    );
     let routes = web::Data::new(routes);
     let data = web::Data::new(state);
     let metrics_server = match metrics_listener {
@@ -246,6 +255,7 @@ fn serve(
             .service(http::login_page::login_page)
             .configure(links::routes::configure)
             .service(social::routes::oauth_callback)
+            .configure(careers::routes::configure)
             .service(web::resource("/api/v1/openapi.json").route(web::get().to(openapi_json)))
             .configure(http::docs::configure)
             .service(
@@ -261,7 +271,8 @@ fn serve(
                     .configure(social::routes::configure)
                     .configure(shares::routes::configure)
                     .configure(privacy::routes::configure)
-                    .configure(analytics::routes::configure),
+                    .configure(analytics::routes::configure)
+                    .configure(api_keys::routes::configure),
             )
             .default_service(web::to(middleware::not_found))
     })

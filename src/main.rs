@@ -87,6 +87,18 @@ enum AdminCommand {
         #[arg(long)]
         count: usize,
     },
+    /// Add N ambassadors (who agreed to the consent text) and M testimonials of theirs,
+    /// approved and published on the careers page (for benchmarks; see
+    /// scripts/bench-testimonials.sh).
+    #[command(hide = true)]
+    SeedCareers {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        ambassadors: usize,
+        #[arg(long)]
+        testimonials: usize,
+    },
 }
 
 #[tokio::main]
@@ -249,6 +261,23 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
             .await?;
             println!(
                 "{seeded} stories seeded in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        AdminCommand::SeedCareers {
+            org,
+            ambassadors,
+            testimonials,
+        } => {
+            let started = std::time::Instant::now();
+            let seeded = db::run(&state.pool, move |conn| -> Result<_, AppError> {
+                let seeded = demo::seed_careers(conn, &org, ambassadors, testimonials)?;
+                demo::analyze(conn)?;
+                Ok(seeded)
+            })
+            .await?;
+            println!(
+                "{ambassadors} ambassadors and {seeded} careers-page testimonials seeded in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
         }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::LoginLimiter;
+use crate::careers::Careers;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::db::Pool;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub feed_cache: Arc<FeedCache>,
     /// Tracked links: the code table and the click counts, in memory.
     pub links: Arc<Links>,
+    /// The careers page's keys and testimonials, kept in memory.
+    pub careers: Arc<Careers>,
 }
 
 impl AppState {
@@ -43,7 +46,12 @@ impl AppState {
         let check_limiter = PerUser::per_minute(settings.claims.checks_per_minute);
         let networks = Networks::new(&settings.networks, settings.security.allow_private_urls)?;
         let feed_cache = FeedCache::new(settings.feed.cache_mb.saturating_mul(1 << 20));
+        let careers = Careers::new(
+            std::time::Duration::from_millis(settings.careers.recheck_ms),
+            &settings.token_encryption_key()?,
+        );
         Ok(AppState {
+            careers: Arc::new(careers),
             feed_cache: Arc::new(feed_cache),
             links: Arc::new(Links::default()),
             check_limiter: Arc::new(check_limiter),

@@ -36,6 +36,15 @@ pub struct User {
     pub status: String,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
+    /// The author's profile beside their testimonials on the careers page: job title and
+    /// photo are shown only while `show_*` says so; team and location are what the page
+    /// filters by.
+    pub job_title: Option<String>,
+    pub photo_url: Option<String>,
+    pub team: Option<String>,
+    pub location: Option<String>,
+    pub show_job_title: bool,
+    pub show_photo: bool,
 }
 
 impl User {
@@ -185,6 +194,20 @@ pub fn parse_slug(raw: &str) -> Result<String, String> {
             "`{raw}` is not a slug: use 2 to 48 lower-case letters, digits and dashes"
         ))
     }
+}
+
+/// A short profile text (job title, team, location): trimmed, at most `max` characters, no
+/// control characters; empty clears it.
+pub fn parse_profile_text(raw: &str, max: usize) -> Result<Option<String>, String> {
+    // The limit is on the text as sent (what the document's maxLength counts).
+    if raw.chars().count() > max {
+        return Err(format!("is longer than {max} characters"));
+    }
+    if raw.chars().any(char::is_control) {
+        return Err("contains control characters".into());
+    }
+    let text = raw.trim();
+    Ok((!text.is_empty()).then(|| text.to_string()))
 }
 
 /// A display name: trimmed, 1–100 characters, no control characters.

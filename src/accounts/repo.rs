@@ -118,10 +118,27 @@ pub fn update_role_and_status(
         .map(|_| ())
 }
 
+/// Writes the user's own profile fields (display name and what the careers page shows).
+pub fn save_profile(conn: &mut DbConn, user: &User) -> QueryResult<()> {
+    diesel::update(users::table.find(&user.id))
+        .set((
+            users::display_name.eq(&user.display_name),
+            users::job_title.eq(&user.job_title),
+            users::photo_url.eq(&user.photo_url),
+            users::team.eq(&user.team),
+            users::location.eq(&user.location),
+            users::show_job_title.eq(user.show_job_title),
+            users::show_photo.eq(user.show_photo),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Marks the org's content changed, in the caller's transaction. On PostgreSQL this holds
 /// the org row until commit, so every transaction that changes stories takes it first,
 /// before any story row (see `stories::command`): one order, no deadlock.
 pub fn bump_content_version(conn: &mut DbConn, org_id: &str) -> QueryResult<()> {
+    crate::freshness::touched();
     diesel::update(orgs::table.find(org_id))
         .set(orgs::content_version.eq(orgs::content_version + 1))
         .execute(conn)

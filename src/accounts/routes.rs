@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Email, Role, UserStatus};
-use super::preferences::{Preferences, PreferencesChange};
-use super::service::{self, OrgView, UserView};
+use super::preferences::Preferences;
+use super::service::{self, OrgView, ProfilePatch, UserView};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::claims::policy::Policy;
 use crate::error::{AppResult, Problem};
@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(me)
-        .service(change_me)
+        .service(update_me)
         .service(list_users)
         .service(invite_user)
         .service(get_user)
@@ -82,20 +82,22 @@ pub async fn me(state: web::Data<AppState>, user: AuthUser) -> AppResult<web::Js
     }))
 }
 
-/// Changes the caller's own choices: the leaderboard, the weekly report.
+/// Changes the caller's own profile and choices: display name, what the careers page shows
+/// beside their testimonials (job title and photo only when `show_job_title` /
+/// `show_photo`), the leaderboard and the weekly report. Absent fields stay as they are.
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
-    request_body = PreferencesChange,
+    request_body = ProfilePatch,
     responses((status = 200, body = MeView), (status = 422, body = Problem))
 )]
 #[patch("/me")]
-pub async fn change_me(
+pub async fn update_me(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: ApiJson<PreferencesChange>,
+    body: ApiJson<ProfilePatch>,
 ) -> AppResult<web::Json<MeView>> {
-    let (user, org, preferences) = service::change_me(&state, user, body.0).await?;
+    let (user, org, preferences) = service::update_profile(&state, user, body.0).await?;
     Ok(web::Json(MeView {
         user: user.into(),
         org: org.into(),

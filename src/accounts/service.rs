@@ -29,11 +29,34 @@ pub struct UserView {
     pub status: UserStatus,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub profile: ProfileView,
+}
+
+/// What the user shows beside their testimonials on the careers page (`PATCH /me`).
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ProfileView {
+    pub job_title: Option<String>,
+    pub photo_url: Option<String>,
+    /// The careers page filters by team and location.
+    pub team: Option<String>,
+    pub location: Option<String>,
+    /// Whether the careers page shows the job title (it never does otherwise).
+    pub show_job_title: bool,
+    /// Whether the careers page shows the photo (it never does otherwise).
+    pub show_photo: bool,
 }
 
 impl From<User> for UserView {
     fn from(u: User) -> Self {
         UserView {
+            profile: ProfileView {
+                job_title: u.job_title.clone(),
+                photo_url: u.photo_url.clone(),
+                team: u.team.clone(),
+                location: u.location.clone(),
+                show_job_title: u.show_job_title,
+                show_photo: u.show_photo,
+            },
             role: u.role(),
             status: u.status(),
             id: u.id,
@@ -151,6 +174,12 @@ pub fn add_user(
         status: UserStatus::Invited.as_str().into(),
         created_at: ids::now(),
         last_login_at: None,
+        job_title: None,
+        photo_url: None,
+        team: None,
+        location: None,
+        show_job_title: false,
+        show_photo: false,
     };
     repo::insert_user(conn, &user).map_err(|e| {
         if is_unique_violation(&e) {
@@ -231,6 +260,7 @@ pub fn invite(
                         status: UserStatus::Invited,
                         created_at: ids::utc(ids::now()),
                         last_login_at: None,
+                        profile: ProfileView::default(),
                     })
                 }
                 None => {
@@ -345,26 +375,118 @@ pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> A
 }
 
 pub async fn me(state: &AppState, user: AuthUser) -> AppResult<(User, Org, Preferences)> {
-    change_me(state, user, PreferencesChange::default()).await
-}
-
-/// Changes the caller's own choices (absent fields unchanged) and answers who they are.
-pub async fn change_me(
-    state: &AppState,
-    user: AuthUser,
-    change: PreferencesChange,
-) -> AppResult<(User, Org, Preferences)> {
-    db::run_atomic(&state.pool, move |conn| -> AppResult<_> {
+    db::run(&state.pool, move |conn| -> AppResult<_> {
         let row =
             repo::find_user_in_org(conn, &user.org_id, &user.id)?.ok_or(AppError::NotFound)?;
         let org = repo::find_org(conn, &user.org_id)?.ok_or(AppError::NotFound)?;
-        let chosen = if change.leaderboard_opt_in.is_none() && change.weekly_report_opt_in.is_none()
-        {
-            super::preferences::of(conn, &user.id)?
-        } else {
-            super::preferences::change(conn, &user.id, &change)?
-        };
+        let chosen = super::preferences::of(conn, &user.id)?;
         Ok((row, org, chosen))
+    })
+    .await
+}
+
+/// A change to the caller's own profile; absent fields stay, an empty text clears one.
+#[derive(Debug, Default, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePatch {
+    /// 1–100 characters.
+    #[schema(min_length = 1, max_length = 100)]
+    pub display_name: Option<String>,
+    /// At most 100 characters; shown on the careers page only with `show_job_title`.
+    #[schema(max_length = 100)]
+    pub job_title: Option<String>,
+    /// An http(s) URL of a public host; shown on the careers page only with `show_photo`.
+    #[schema(max_length = 2048)]
+    pub photo_url: Option<String>,
+    /// At most 60 characters; the careers page filters by it.
+    #[schema(max_length = 60)]
+    pub team: Option<String>,
+    /// At most 60 characters; the careers page filters by it.
+    #[schema(max_length = 60)]
+    pub location: Option<String>,
+    pub show_job_title: Option<bool>,
+    pub show_photo: Option<bool>,
+    /// Appear on the org's leaderboard.
+    pub leaderboard_opt_in: Option<bool>,
+    /// Moderators: receive the weekly report mail.
+    pub weekly_report_opt_in: Option<bool>,
+}
+
+/// Applies a profile change to the user row, checking each field.
+fn apply_profile(user: User, patch: ProfilePatch, allow_private: bool) -> AppResult<User> {
+    let mut errors = Vec::new();
+    let mut user = user;
+    if let Some(name) = patch.display_name {
+        match parse_display_name(&name) {
+            Ok(name) => user.display_name = name,
+            Err(m) => errors.push(crate::error::FieldError::new("display_name", m)),
+        }
+    }
+    for (field, value, max, slot) in [
+        ("job_title", patch.job_title, 100, &mut user.job_title),
+        ("team", patch.team, 60, &mut user.team),
+        ("location", patch.location, 60, &mut user.location),
+    ] {
+        if let Some(value) = value {
+            match super::model::parse_profile_text(&value, max) {
+                Ok(v) => *slot = v,
+                Err(m) => errors.push(crate::error::FieldError::new(field, m)),
+            }
+        }
+    }
+    if let Some(url) = patch.photo_url {
+        if url.trim().is_empty() {
+            user.photo_url = None;
+        } else {
+            match crate::urls::parse_public_url(&url, allow_private) {
+                Ok(url) => user.photo_url = Some(url),
+                Err(m) => errors.push(crate::error::FieldError::new("photo_url", m)),
+            }
+        }
+    }
+    if let Some(show) = patch.show_job_title {
+        user.show_job_title = show;
+    }
+    if let Some(show) = patch.show_photo {
+        user.show_photo = show;
+    }
+    if errors.is_empty() {
+        Ok(user)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// Changes the caller's own profile. What the careers page shows of its authors changes
+/// with it, so the org's content version is bumped in the same transaction.
+pub async fn update_profile(
+    state: &AppState,
+    caller: AuthUser,
+    patch: ProfilePatch,
+) -> AppResult<(User, Org, Preferences)> {
+    let allow_private = state.settings.security.allow_private_urls;
+    let choices = PreferencesChange {
+        leaderboard_opt_in: patch.leaderboard_opt_in,
+        weekly_report_opt_in: patch.weekly_report_opt_in,
+    };
+    db::run_atomic(&state.pool, move |conn| -> AppResult<_> {
+        repo::bump_content_version(conn, &caller.org_id)?;
+        let row = user(conn, &caller.org_id, &caller.id)?;
+        let updated = apply_profile(row, patch, allow_private)?;
+        let chosen = super::preferences::change(conn, &caller.id, &choices)?;
+        repo::save_profile(conn, &updated)?;
+        audit::by_user(
+            conn,
+            &caller,
+            "user.profile_updated",
+            ("user", &caller.id),
+            serde_json::json!({
+                "show_job_title": updated.show_job_title,
+                "show_photo": updated.show_photo,
+            }),
+        )?;
+        let org = repo::find_org(conn, &caller.org_id)?.ok_or(AppError::NotFound)?;
+        Ok((updated, org, chosen))
     })
     .await
 }

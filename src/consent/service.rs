@@ -180,6 +180,8 @@ pub fn agree_in(conn: &mut DbConn, caller: &AuthUser, version: i32) -> AppResult
     if before.active {
         return Ok(before);
     }
+    // The author's testimonials come back on the careers page: its cached answers go.
+    crate::accounts::repo::bump_content_version(conn, &caller.org_id)?;
     let now = ids::now();
     repo::withdraw_all(conn, &caller.id, now)?;
     repo::insert(
@@ -225,13 +227,16 @@ pub struct Withdrawn {
 /// Withdrawal inside the caller's transaction (also part of erasing a user): ends the
 /// agreement, cancels the user's pending and scheduled shares, deletes their social tokens
 /// (and queues their revocation at the networks), and audits it. Their testimonials leave
-/// public reads because those filter on a live consent.
+/// public reads because those filter on a live consent; the org's content version is bumped
+/// first (before any share is locked, the order of the story command path), so the careers
+/// page's cached answers stop being served when this commits.
 pub fn withdraw_in(
     conn: &mut DbConn,
     state: &AppState,
     actor_id: Option<&str>,
     user: &User,
 ) -> AppResult<Withdrawn> {
+    crate::accounts::repo::bump_content_version(conn, &user.org_id)?;
     let ended = repo::withdraw_all(conn, &user.id, ids::now())?;
     let cancelled_shares = crate::shares::service::cancel_for_withdrawal(conn, &user.id)?;
     let revoked_accounts = crate::social::service::revoke_all(conn, state, &user.id)?;

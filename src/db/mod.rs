@@ -94,9 +94,17 @@ where
     match f(conn) {
         Ok(value) => {
             DbConn::commit_transaction(conn)?;
+            if !nested {
+                // What the transaction changed is visible now: caches that noted the change
+                // while it was under way (and may have re-read the old state) check again.
+                crate::freshness::committed();
+            }
             Ok(value)
         }
         Err(e) => {
+            if !nested {
+                crate::freshness::committed();
+            }
             // The caller's error is the one worth reporting; a failed rollback also marks
             // the connection broken, so r2d2 will not hand it out again.
             if let Err(rollback) = DbConn::rollback_transaction(conn) {

@@ -24,6 +24,12 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        job_title -> Nullable<Text>,
+        photo_url -> Nullable<Text>,
+        team -> Nullable<Text>,
+        location -> Nullable<Text>,
+        show_job_title -> Bool,
+        show_photo -> Bool,
     }
 }
 
@@ -74,6 +80,14 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        rate_limit_per_min -> Integer,
+    }
+}
+
+diesel::table! {
+    api_key_origins (origin, key_id) {
+        origin -> Text,
+        key_id -> Text,
     }
 }
 
@@ -316,6 +330,7 @@ diesel::joinable!(member_preferences -> users (user_id));
 diesel::joinable!(login_links -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_keys -> orgs (org_id));
+diesel::joinable!(api_key_origins -> api_keys (key_id));
 diesel::joinable!(audit_events -> orgs (org_id));
 diesel::joinable!(consent_texts -> orgs (org_id));
 diesel::joinable!(social_accounts -> users (user_id));
@@ -329,6 +344,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_links,
     refresh_tokens,
     api_keys,
+    api_key_origins,
     audit_events,
     idempotency_keys,
     stories,

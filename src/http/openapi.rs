@@ -7,8 +7,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::PROBLEM_JSON;
 use crate::{
-    accounts, analytics, audit, auth, claims, consent, error, jobs, moderation, privacy, shares,
-    social, stories,
+    accounts, analytics, api_keys, audit, auth, claims, consent, error, jobs, moderation, privacy,
+    shares, social, stories,
 };
 
 #[derive(OpenApi)]
@@ -26,7 +26,7 @@ use crate::{
         auth::routes::refresh,
         auth::routes::logout,
         accounts::routes::me,
-        accounts::routes::change_me,
+        accounts::routes::update_me,
         accounts::routes::list_users,
         accounts::routes::invite_user,
         accounts::routes::get_user,
@@ -75,6 +75,9 @@ use crate::{
         privacy::routes::erase,
         jobs::routes::list_jobs,
         jobs::routes::retry_job,
+        api_keys::routes::create_key,
+        api_keys::routes::list_keys,
+        api_keys::routes::revoke_key,
     ),
     components(schemas(error::Problem, error::FieldError)),
     modifiers(&BearerAuth, &ProblemResponses),
@@ -88,6 +91,7 @@ use crate::{
         (name = "shares", description = "Sharing approved stories to networks and the careers page"),
         (name = "analytics", description = "What shares achieved: clicks, the networks' figures, participation"),
         (name = "admin", description = "The org's job queue"),
+        (name = "careers", description = "API keys of the careers page, which reads GET /public/v1/testimonials with one (outside this document's /api/v1: see the README)"),
     )
 )]
 pub struct ApiDoc;

@@ -29,6 +29,12 @@ pub fn anonymise_user(conn: &mut DbConn, user_id: &str) -> QueryResult<usize> {
         .set((
             users::email.eq(format!("erased-{user_id}@erased.invalid")),
             users::display_name.eq("Erased user"),
+            users::job_title.eq(None::<String>),
+            users::photo_url.eq(None::<String>),
+            users::team.eq(None::<String>),
+            users::location.eq(None::<String>),
+            users::show_job_title.eq(false),
+            users::show_photo.eq(false),
             users::status.eq("disabled"),
         ))
         .execute(conn)

@@ -65,6 +65,14 @@ async fn publish(state: &AppState, share_id: String) -> anyhow::Result<()> {
     let id = share_id.clone();
     let step = db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| -> AppResult<Step> {
+            // A careers-page share changes what the careers page shows: the org's content
+            // version is bumped before the share is locked (org, then share: the order of
+            // the story command path and of a withdrawal).
+            if let Some(row) = repo::find(conn, &id)? {
+                if row.channel() == Some(Channel::CareersPage) {
+                    crate::accounts::repo::bump_content_version(conn, &row.org_id)?;
+                }
+            }
             let Some(share) = repo::lock(conn, &id)? else {
                 return Ok(Step::Nothing);
             };

@@ -241,6 +241,26 @@ async fn every_list_and_periodic_query_is_served_by_an_index() {
                 ),
             ),
             (
+                "the careers page's testimonials",
+                check(conn, "shares", vouch::careers::repo::published_query(org)),
+            ),
+            (
+                "the org's API keys",
+                check(
+                    conn,
+                    "api_keys",
+                    vouch::api_keys::repo::list_query(org, None, 51),
+                ),
+            ),
+            (
+                "the org's API keys, next page",
+                check(
+                    conn,
+                    "api_keys",
+                    vouch::api_keys::repo::list_query(org, c, 51),
+                ),
+            ),
+            (
                 "the audit log",
                 check(conn, "audit_events", audit::list_query(org, None, c, 51)),
             ),

@@ -7,6 +7,7 @@ mod accounts;
 mod analytics;
 mod auth_login;
 mod auth_tokens;
+mod careers;
 mod claims;
 mod cli;
 mod concurrency;

@@ -1,0 +1,12 @@
+DROP INDEX shares_channel_status_idx;
+ALTER TABLE users DROP COLUMN show_photo;
+ALTER TABLE users DROP COLUMN show_job_title;
+ALTER TABLE users DROP COLUMN location;
+ALTER TABLE users DROP COLUMN team;
+ALTER TABLE users DROP COLUMN photo_url;
+ALTER TABLE users DROP COLUMN job_title;
+DROP TABLE api_key_origins;
+DROP INDEX api_keys_org_id_idx;
+CREATE INDEX api_keys_org_id_idx ON api_keys (org_id);
+DROP INDEX api_keys_key_hash_idx;
+ALTER TABLE api_keys DROP COLUMN rate_limit_per_min;
