@@ -269,9 +269,10 @@ impl<T> Authed<T> {
     }
 }
 
-/// Calls the network with `row`'s tokens; on a refused token, refreshes once (or takes the
-/// tokens another worker just refreshed) and calls again. The one place that decides between
-/// "refresh" and "reconnect", for publishing, deleting and reading metrics alike.
+/// Calls the network with `row`'s tokens; before a token that is about to end, and on a
+/// refused token, refreshes once (or takes the tokens another worker just refreshed) and
+/// calls again. The one place that decides between "refresh" and "reconnect", for
+/// publishing, deleting and reading metrics alike.
 pub async fn with_refresh<'c, T>(
     state: &AppState,
     mut row: SocialAccount,
@@ -279,33 +280,40 @@ pub async fn with_refresh<'c, T>(
 ) -> AppResult<Authed<T>> {
     let mut refreshed = false;
     loop {
-        let (state2, row2) = (state.clone(), row.clone());
-        let account = db::run(&state.pool, move |conn| open(&state2, conn, &row2)).await?;
-        match call(account).await {
-            Err(NetworkError::Unauthorized(_)) if !refreshed => {
-                match refresh(state, &row.id, row.token_generation).await? {
-                    Refreshed::Fresh => {
-                        refreshed = true;
-                        let id = row.id.clone();
-                        row = db::run(&state.pool, move |conn| -> AppResult<SocialAccount> {
-                            repo::find(conn, &id)?.ok_or(AppError::NotFound)
-                        })
-                        .await?;
-                    }
-                    Refreshed::Rejected(why) => return Ok(Authed::Reconnect(why)),
-                    Refreshed::Busy => return Ok(Authed::Busy),
-                    Refreshed::Later(why) => return Ok(Authed::Later(why)),
+        // A token that ends within the minute is refreshed first, where it can be.
+        let ending = !refreshed
+            && row.refresh_token.is_some()
+            && row
+                .token_expires_at
+                .is_some_and(|t| t <= ids::now() + Duration::seconds(60));
+        if !ending {
+            let (state2, row2) = (state.clone(), row.clone());
+            let account = db::run(&state.pool, move |conn| open(&state2, conn, &row2)).await?;
+            match call(account).await {
+                Err(NetworkError::Unauthorized(_)) if !refreshed => {}
+                Err(NetworkError::Unauthorized(why)) => {
+                    let (state2, row2, why2) = (state.clone(), row.clone(), why.clone());
+                    db::run(&state.pool, move |conn| {
+                        needs_reconnect(&state2, conn, &row2, &why2)
+                    })
+                    .await?;
+                    return Ok(Authed::Reconnect(why));
                 }
+                answer => return Ok(Authed::Answer(answer)),
             }
-            Err(NetworkError::Unauthorized(why)) => {
-                let (state2, row2, why2) = (state.clone(), row.clone(), why.clone());
-                db::run(&state.pool, move |conn| {
-                    needs_reconnect(&state2, conn, &row2, &why2)
+        }
+        match refresh(state, &row.id, row.token_generation).await? {
+            Refreshed::Fresh => {
+                refreshed = true;
+                let id = row.id.clone();
+                row = db::run(&state.pool, move |conn| -> AppResult<SocialAccount> {
+                    repo::find(conn, &id)?.ok_or(AppError::NotFound)
                 })
                 .await?;
-                return Ok(Authed::Reconnect(why));
             }
-            answer => return Ok(Authed::Answer(answer)),
+            Refreshed::Rejected(why) => return Ok(Authed::Reconnect(why)),
+            Refreshed::Busy => return Ok(Authed::Busy),
+            Refreshed::Later(why) => return Ok(Authed::Later(why)),
         }
     }
 }

@@ -325,3 +325,30 @@ async fn two_jobs_that_find_the_same_expired_x_token_refresh_it_once() {
         .unwrap();
     assert_eq!(accounts["items"][0]["status"], "connected");
 }
+
+#[tokio::test]
+async fn a_token_about_to_end_is_refreshed_before_the_post_not_after_a_refusal() {
+    let w = World::start().await;
+    w.connect("x").await;
+    let story = w
+        .app
+        .publishable_story(&w.camille.token, "We ship every week.")
+        .await;
+    {
+        // Two hours later: the access token's end is past by our clock.
+        use vouch::db::schema::social_accounts;
+        let mut conn = w.app.state.pool.get().unwrap();
+        let past = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1);
+        diesel::update(social_accounts::table)
+            .set(social_accounts::token_expires_at.eq(Some(past)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    w.share_and_publish(&story, &["x"]).await;
+    assert_eq!(w.x.count("refresh"), 1);
+    assert_eq!(
+        w.x.count("create"),
+        1,
+        "no post was tried with the old token"
+    );
+}
