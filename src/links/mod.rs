@@ -20,9 +20,13 @@ use self::bots::Bots;
 use self::counter::Counter;
 use self::table::LinkTable;
 
-/// Lookups of unknown codes running at once in one process; more are answered 503 rather
-/// than queueing on the pool (a flood of made-up codes must not starve the API).
+/// Lookups of unknown codes running at once in one process; more wait their turn (at most
+/// `LOOKUP_WAIT`, then 503) rather than queueing on the pool (a flood of made-up codes must
+/// not starve the API).
 const LOOKUPS_AT_ONCE: usize = 4;
+
+/// How long a redirect waits for a turn to look its code up before answering 503.
+const LOOKUP_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub struct Links {
     pub table: LinkTable,
@@ -55,7 +59,13 @@ impl Links {
         *self.synced_until.lock().unwrap_or_else(|e| e.into_inner()) = Some(at);
     }
 
-    fn lookup_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        self.lookups.try_acquire().ok()
+    /// A turn to look a code up, waiting a moment for one: a burst on a code this process
+    /// has not seen yet (a post going out through another instance) waits for the first
+    /// lookup instead of failing, while a flood of unknown codes still queries a few at once.
+    async fn lookup_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        tokio::time::timeout(LOOKUP_WAIT, self.lookups.acquire())
+            .await
+            .ok()?
+            .ok()
     }
 }

@@ -93,9 +93,13 @@ pub async fn lookup(state: &AppState, code: &str) -> Lookup {
     if !is_code(code) || links.table.missed(code) {
         return Lookup::Unknown;
     }
-    let Some(_permit) = links.lookup_permit() else {
+    let Some(_permit) = links.lookup_permit().await else {
         return Lookup::Unavailable;
     };
+    // Whoever held the turn before may have loaded this very code.
+    if let Some(link) = links.table.get(code) {
+        return Lookup::Found(link);
+    }
     let owned = code.to_string();
     let found = db::run(&state.pool, move |conn| -> AppResult<_> {
         let Some(row) = repo::by_code(conn, &owned)? else {
