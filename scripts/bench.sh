@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Public endpoints beside /healthz (a constant handler behind the same middleware), measured
-# alternately in one run against a release build: for each round, wrk on /healthz, then on
-# each endpoint. Prints requests/s and p99 latency (means over the rounds) and the ratio to
-# /healthz, the figure to compare between machines and commits. Then each endpoint checks
-# what it must: for the tracked link, after a SIGTERM, that the clicks stored equal the
-# redirects the server answered (its own /metrics count of 302s).
+# The public endpoints beside /healthz (a constant handler behind the same middleware),
+# measured alternately in one run against a release build, with the demo plus 1,000
+# ambassadors who agreed to the consent text and 10,000 of their testimonials approved and
+# published on the careers page: for each round, wrk on /healthz, then on each endpoint.
+# Prints requests/s and p99 latency (means over the rounds) and the ratio to /healthz, the
+# figure to compare between machines and commits. Then each endpoint checks what it must:
+# for the tracked link, after a SIGTERM, that the clicks stored equal the redirects the
+# server answered (its own /metrics count of 302s).
+#
+# The endpoints: `redirect` (GET /r/{code} as a browser: every answer a 302 and a click) and
+# `testimonials` (the first page of GET /public/v1/testimonials, with an API key and an
+# allowed Origin, as a careers page's visitors' browsers ask it).
 #
 #   scripts/bench.sh              # SQLite and then PostgreSQL
 #   scripts/bench.sh sqlite       # one of them
 #   scripts/bench.sh postgres     # a throwaway database (dropped afterwards) on
 #                                 # VOUCH_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432
 #
-# BENCH_ROUNDS (3), BENCH_SECS (5 per wrk run), BENCH_THREADS (2), BENCH_CONNECTIONS (32).
+# BENCH_ROUNDS (3), BENCH_SECS (5 per wrk run), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
+# BENCH_AMBASSADORS (1000), BENCH_STORIES (10000), BENCH_QUERY (e.g. `?topic=learning&limit=6`:
+# the testimonials page asked for), BENCH_ENDPOINTS (`redirect testimonials`).
 # Builds the release binary first (into $CARGO_TARGET_DIR, default ./target); needs wrk
 # (`apt-get install wrk`), curl, python3, and psql for PostgreSQL.
 #
@@ -24,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-ENDPOINTS=(redirect)
+read -r -a ENDPOINTS <<<"${BENCH_ENDPOINTS:-redirect testimonials}"
 
 case "${1:-both}" in
     both) backends=(sqlite postgres) ;;
@@ -35,6 +43,8 @@ rounds=${BENCH_ROUNDS:-3}
 secs=${BENCH_SECS:-5}
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-32}
+ambassadors=${BENCH_AMBASSADORS:-1000}
+stories=${BENCH_STORIES:-10000}
 pg_server=${VOUCH_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
 
 for tool in wrk curl python3; do
@@ -121,6 +131,31 @@ check_redirect() {
     fi
 }
 
+# The first page of the careers page's testimonials, with a key whose limit the run cannot
+# reach (the limiter is measured, not its refusals).
+setup_testimonials() {
+    local admin
+    admin=$("$bin" admin token --email admin@acme.example 2>/dev/null | tail -n1)
+    testimonials_key=$(curl -fs "$base/api/v1/api-keys" -H "Authorization: Bearer $admin" \
+        -H 'content-type: application/json' \
+        -d '{"name":"bench","allowed_origins":["https://careers.acme.example"],"rate_limit_per_min":10000000}' |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
+    testimonials_url="$base/public/v1/testimonials${BENCH_QUERY:-}"
+    local page
+    page=$(curl -fs "$testimonials_url" -H "X-Api-Key: $testimonials_key")
+    testimonials_items=$(python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))' <<<"$page")
+    testimonials_bytes=${#page}
+    [[ "$testimonials_items" -gt 0 ]] || { echo "the testimonials page is empty" >&2; return 1; }
+}
+
+args_testimonials() {
+    WRK_ARGS=(-H "X-Api-Key: $testimonials_key" -H "Origin: https://careers.acme.example" "$testimonials_url")
+}
+
+check_testimonials() {
+    echo "testimonials: pages of $testimonials_items items, $testimonials_bytes bytes"
+}
+
 # --- the run ---------------------------------------------------------------------------
 
 # Runs wrk with WRK_ARGS; prints "requests/s p99-in-ms". Fails on any answer >= 400.
@@ -168,6 +203,7 @@ bench_backend() {
     export VOUCH__LOG__FILTER=warn
 
     "$bin" demo >/dev/null
+    "$bin" admin seed-careers --org acme --ambassadors "$ambassadors" --testimonials "$stories" >/dev/null
     "$bin" serve >"$work/serve.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 100); do
@@ -194,13 +230,13 @@ bench_backend() {
         done
     done
 
-    echo "backend: $backend; $rounds rounds of wrk -t$threads -c$connections -d${secs}s each, alternating; $(nproc) cores"
-    printf '%-10s  %12s  %10s  %8s\n' endpoint "requests/s" "p99 ms" "ratio"
+    echo "backend: $backend; $ambassadors ambassadors, $stories stories; $rounds rounds of wrk -t$threads -c$connections -d${secs}s each, alternating; $(nproc) cores"
+    printf '%-14s  %12s  %10s  %8s\n' endpoint "requests/s" "p99 ms" "ratio"
     local healthz_rps
     healthz_rps=$(awk -v s="${rps_sum[healthz]}" -v n="$rounds" 'BEGIN { print s / n }')
     for name in "${names[@]}"; do
         awk -v s="${rps_sum[$name]}" -v p="${p99_sum[$name]}" -v n="$rounds" -v h="$healthz_rps" -v name="$name" \
-            'BEGIN { printf "%-10s  %12.0f  %10.2f  %8.3f\n", name, s / n, p / n, (s / n) / h }'
+            'BEGIN { printf "%-14s  %12.0f  %10.2f  %8.3f\n", name, s / n, p / n, (s / n) / h }'
     done
 
     for name in "${ENDPOINTS[@]}"; do

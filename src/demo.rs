@@ -291,7 +291,7 @@ fn letters(mut n: usize) -> String {
 /// Adds `ambassadors` ambassadors who agreed to the consent text (teams and locations in
 /// turn) and `count` testimonials written by them, approved through the story's command path
 /// and published on the careers page, to the org `slug`, for measuring the careers page at a
-/// realistic size (`vouch admin seed-careers`; see scripts/bench-testimonials.sh). Returns how
+/// realistic size (`vouch admin seed-careers`; see scripts/bench.sh). Returns how
 /// many testimonials are on the page.
 pub fn seed_careers(
     conn: &mut DbConn,

@@ -89,7 +89,7 @@ enum AdminCommand {
     },
     /// Add N ambassadors (who agreed to the consent text) and M testimonials of theirs,
     /// approved and published on the careers page (for benchmarks; see
-    /// scripts/bench-testimonials.sh).
+    /// scripts/bench.sh).
     #[command(hide = true)]
     SeedCareers {
         #[arg(long)]

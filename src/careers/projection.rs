@@ -12,6 +12,7 @@
 //!   it changes exactly when the answer does, and is the same in every process).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -105,6 +106,9 @@ struct KeyEntry {
     version: i64,
     checked: Instant,
     epoch: u64,
+    /// Set while one request re-reads this key after `recheck`: the others go on with this
+    /// entry meanwhile instead of all reading the same row at once.
+    rechecking: Arc<AtomicBool>,
 }
 
 /// What a request with a valid key may read.
@@ -184,7 +188,12 @@ impl Careers {
         };
         let entry = match cached {
             Some(e) if e.epoch == epoch && e.checked.elapsed() < self.recheck => e,
-            _ => {
+            // Only time has passed (no change through this process): one request re-reads
+            // the key, the others keep its last reading, at most a recheck interval old.
+            Some(e) if e.epoch == epoch && e.rechecking.swap(true, Ordering::AcqRel) => e,
+            stale => {
+                // A failed re-read lets the next request try again.
+                let _reset = stale.map(|e| Rechecking(e.rechecking));
                 let h = hex::encode(digest);
                 let found = db::run(&state.pool, move |conn| {
                     api_keys::repo::active_by_hash(conn, &h)
@@ -202,6 +211,7 @@ impl Careers {
                     }),
                     checked: Instant::now(),
                     epoch,
+                    rechecking: Arc::new(AtomicBool::new(false)),
                 };
                 let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
                 if keys.len() >= MAX_KEYS {
@@ -295,6 +305,15 @@ impl Careers {
             .unwrap_or_else(|e| e.into_inner())
             .insert(org_id.to_string(), projection.clone());
         Ok(projection)
+    }
+}
+
+/// Clears a key entry's `rechecking` flag when the re-read ends, whatever its outcome.
+struct Rechecking(Arc<AtomicBool>);
+
+impl Drop for Rechecking {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
     }
 }
 
