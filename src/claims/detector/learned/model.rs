@@ -202,7 +202,12 @@ pub fn describe(feature: &str) -> String {
         "w2" if value.ends_with(" </s>") => format!("ends with “{}”", readable(value)),
         "w2" => format!("words “{}”", readable(value)),
         "s" => format!("stem “{value}”"),
-        "c" => format!("letters “{}”", value.trim_matches(['<', '>'])),
+        // Letter pieces show where they sit in the word: "<rem" opens one, "ed>" ends one.
+        "c" => {
+            let opens = if value.starts_with('<') { "" } else { "…" };
+            let ends = if value.ends_with('>') { "" } else { "…" };
+            format!("letters “{opens}{}{ends}”", value.trim_matches(['<', '>']))
+        }
         "rule" if value == "any" => "a rule".to_string(),
         "rule" => format!("rule “{value}”"),
         "match" => format!("a {value} marker"),
