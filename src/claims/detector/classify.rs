@@ -107,8 +107,37 @@ impl Context {
     }
 }
 
-/// The strongest claim kind in `sentence`, or `None` when it asserts nothing checkable.
-pub(super) fn classify(sentence: &str, language: Language) -> Option<ClaimKind> {
+/// Everything the rules saw in one sentence: their verdict, and the evidence behind it, which
+/// the learned model reads as features.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Analysis {
+    /// The strongest kind the rules admit, what `classify` returns.
+    pub verdict: Option<ClaimKind>,
+    /// Kinds whose rule admitted a hit (before the policy-to-promise promotion).
+    pub fired: Vec<ClaimKind>,
+    /// Kinds whose pattern matched, whether or not the sentence's context admitted it.
+    pub matched: Vec<ClaimKind>,
+    /// The author speaks about themselves, with no employer in the sentence.
+    pub personal: bool,
+    /// The employer is in the sentence: we/our, the company, "at Acme".
+    pub org: bool,
+    /// A question (rhetorical "did you know" excepted).
+    pub asks: bool,
+    /// Opens with thanks, congratulations or a greeting.
+    pub thanks: bool,
+    /// About someone or something at work (weaker than `org`).
+    pub anchored: bool,
+    /// Names pay, hours, leave, remote work or a benefit.
+    pub policy: bool,
+    /// Something offered, covered or included.
+    pub offer: bool,
+    /// An amount or a frequency.
+    pub quantity: bool,
+}
+
+/// Runs every rule on `sentence` and keeps what each saw; `verdict` is the strongest claim
+/// kind the rules find, or `None` when they see nothing checkable.
+pub(crate) fn analyse(sentence: &str, language: Language) -> Analysis {
     let mut form = match_form(sentence);
     for idiom in IDIOMS.iter() {
         if idiom.is_match(&form) {
@@ -117,32 +146,62 @@ pub(super) fn classify(sentence: &str, language: Language) -> Option<ClaimKind> 
     }
     let ctx = Context::new(sentence, &form, language);
     let mut best: Option<ClaimKind> = None;
-    let mut keep = |kind: ClaimKind| {
+    let mut fired: Vec<ClaimKind> = Vec::new();
+    let mut matched: Vec<ClaimKind> = Vec::new();
+    let keep = |kind: ClaimKind, fired: &mut Vec<ClaimKind>, best: &mut Option<ClaimKind>| {
+        if !fired.contains(&kind) {
+            fired.push(kind);
+        }
         if best.is_none_or(|b| kind.priority() > b.priority()) {
-            best = Some(kind);
+            *best = Some(kind);
         }
     };
     if NAMED_AWARDS.is_match(sentence) {
-        keep(ClaimKind::Award);
+        matched.push(ClaimKind::Award);
+        keep(ClaimKind::Award, &mut fired, &mut best);
     }
     for rule in RULES.iter() {
-        if ctx.admits(rule.gate, rule.kind) && rule_hits(rule, &form) {
-            keep(rule.kind);
+        // A kind already admitted needs no second look; one only matched may still be.
+        if fired.contains(&rule.kind) {
+            continue;
+        }
+        if rule_hits(rule, &form) {
+            if !matched.contains(&rule.kind) {
+                matched.push(rule.kind);
+            }
+            if ctx.admits(rule.gate, rule.kind) {
+                keep(rule.kind, &mut fired, &mut best);
+            }
         }
     }
     // A policy noun with an amount or an offer is a promise even without a fixed phrase.
-    let concrete = OFFER.is_match(&form) || QUANTITY.is_match(&form);
+    let offer = OFFER.is_match(&form);
+    let quantity = QUANTITY.is_match(&form);
+    let concrete = offer || quantity;
     // Without an amount or an offer, only an explicit employer subject makes it a statement
     // of policy ("our leave policy"), not a passing mention ("where to have lunch here").
     let stated = ctx.org && !ctx.personal;
     let assertive = ctx.admits(Gate::Assertive, ClaimKind::Promise);
     if assertive && ((ctx.policy && (concrete || stated)) || (concrete && MEALS.is_match(&form))) {
-        keep(ClaimKind::Promise);
+        keep(ClaimKind::Promise, &mut fired, &mut best);
     }
     // Figures and universals about pay or benefits are promises first.
-    match best {
+    let verdict = match best {
         Some(ClaimKind::Number | ClaimKind::Absolute) if ctx.policy => Some(ClaimKind::Promise),
         other => other,
+    };
+    Analysis {
+        verdict,
+        fired,
+        matched,
+        personal: ctx.personal,
+        org: ctx.org,
+        asks: ctx.asks,
+        thanks: ctx.thanks,
+        anchored: ctx.anchored,
+        policy: ctx.policy,
+        offer,
+        quantity,
     }
 }
 

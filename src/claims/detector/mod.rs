@@ -8,8 +8,14 @@
 //! raise"), since that tells readers what the employer gives. Questions, invitations and thanks
 //! are not claims unless they carry a specific fact; puffery that ranks the employer ("the best
 //! team in Paris") is a ranking claim precisely because nobody can verify it.
+//!
+//! The hand-written rules (`rules`, `classify`) find claims with a marker: a figure, a
+//! superlative, an award, an absolute, a pay or benefit promise. The learned model (`learned`)
+//! reads their hits along with the words and the sentence's form, and has the last word: it
+//! also catches checkable statements with no marker and drops chatty sentences that have one.
 
 mod classify;
+pub mod learned;
 mod normalize;
 mod rules;
 mod sentences;
@@ -51,7 +57,7 @@ impl Language {
 }
 
 /// A sentence reports the strongest kind it contains, by `priority`:
-/// Award > Ranking > Promise > Absolute > Number. Figures or universals about pay and
+/// Award > Ranking > Promise > Absolute > Number > Statement. Figures or universals about pay and
 /// benefits are reported as `Promise`, the thing a reviewer must check with HR.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
@@ -68,6 +74,9 @@ pub enum ClaimKind {
     Absolute,
     /// Promises about pay, hours, leave, remote work and benefits.
     Promise,
+    /// A checkable statement with no marker: a practice, benefit, policy or fact that no rule
+    /// names but the learned model recognises ("Acme pays for its employees' glasses.").
+    Statement,
 }
 
 impl ClaimKind {
@@ -78,6 +87,7 @@ impl ClaimKind {
             ClaimKind::Award => "award",
             ClaimKind::Absolute => "absolute",
             ClaimKind::Promise => "promise",
+            ClaimKind::Statement => "statement",
         }
     }
 
@@ -90,11 +100,12 @@ impl ClaimKind {
             ClaimKind::Promise => 3,
             ClaimKind::Absolute => 2,
             ClaimKind::Number => 1,
+            ClaimKind::Statement => 0,
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetectedClaim {
     /// Char offset (Unicode scalar values, not bytes), inclusive.
     pub start: usize,
@@ -102,25 +113,57 @@ pub struct DetectedClaim {
     pub end: usize,
     /// The sentence as written (trimmed); equals the input's chars `start..end`.
     pub text: String,
+    /// The rules' kind when one fired, else `Statement`.
     pub kind: ClaimKind,
     pub normalized: String,
+    /// The learned model's probability that this is a claim (at least its threshold).
+    pub score: f32,
+    /// Why: the rule that fired, or the strongest evidence the model saw, in words.
+    pub why: Vec<String>,
 }
 
 /// Splits `text` into sentences and returns one DetectedClaim per claim-like sentence, in order.
 pub fn detect(text: &str, language: Language) -> Vec<DetectedClaim> {
+    detect_adjusted(text, language, None)
+}
+
+/// `detect` with an organisation's adjustment of the learned model (see `learned::refit`).
+pub fn detect_adjusted(
+    text: &str,
+    language: Language,
+    adjustment: Option<&learned::Adjustment>,
+) -> Vec<DetectedClaim> {
     let chars: Vec<char> = text.chars().collect();
     sentences::split(&chars)
         .into_iter()
         .filter_map(|(start, end)| {
             let sentence: String = chars[start..end].iter().collect();
-            let kind = classify::classify(&sentence, language)?;
+            let judged = learned::assess(&sentence, language, adjustment);
+            if !judged.claim {
+                return None;
+            }
             Some(DetectedClaim {
                 start,
                 end,
                 normalized: normalize(&sentence),
                 text: sentence,
-                kind,
+                kind: judged.rule.unwrap_or(ClaimKind::Statement),
+                score: judged.score,
+                why: judged.why,
             })
+        })
+        .collect()
+}
+
+/// The sentences the hand-written rules alone flag, with their kind: the detector as it was
+/// before the learned model, kept for comparison (`examples/claims_eval.rs --report`).
+pub fn detect_rules(text: &str, language: Language) -> Vec<(usize, usize, ClaimKind)> {
+    let chars: Vec<char> = text.chars().collect();
+    sentences::split(&chars)
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let sentence: String = chars[start..end].iter().collect();
+            Some((start, end, classify::analyse(&sentence, language).verdict?))
         })
         .collect()
 }
