@@ -112,6 +112,9 @@ pub struct ShareSettings {
 pub struct ClaimSettings {
     /// Free-text checks (`POST /authenticity/check`) allowed per user per minute.
     pub checks_per_minute: u32,
+    /// The periodic refit of an org's detector adjustment: at most this often, and only when
+    /// its moderators judged a sentence since the last fit.
+    pub retrain_every_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

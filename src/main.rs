@@ -49,6 +49,20 @@ enum Command {
     /// Operator tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The claim detector.
+    #[command(subcommand)]
+    Detector(DetectorCommand),
+}
+
+#[derive(Subcommand)]
+enum DetectorCommand {
+    /// Queue a refit of the org's adjustment from its moderators' judgements (dismissals,
+    /// manual claims, verdicts); run here at once unless a worker takes it first.
+    Retrain {
+        /// The org's slug.
+        #[arg(long)]
+        org: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -139,7 +153,7 @@ fn report(err: &anyhow::Error) -> String {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut settings = Settings::load(&cli.config_dir)?;
+    let settings = Settings::load(&cli.config_dir)?;
     telemetry::init(&settings.log);
     match cli.command {
         Command::Serve { demo } => {
@@ -158,18 +172,53 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => load_demo(&settings).await?,
         Command::Admin(cmd) => {
-            settings.resolve_secrets()?;
-            let pool = db::pool(&settings.database.url, 2)?;
-            db::migrate(&pool)?;
-            let state = AppState::new(settings, pool)?;
+            let state = operator_state(settings)?;
             admin(&state, cmd).await?;
-            // Deliver the mail this command queued; what cannot go out now stays queued for
-            // the server's workers.
-            let sent =
-                vouch::jobs::worker::drain(&state, std::time::Duration::from_secs(10)).await?;
-            if sent > 0 {
-                // stderr: stdout's last line is the command's answer (e.g. the token).
-                eprintln!("{sent} queued job(s) run");
+            drain_queued(&state).await?;
+        }
+        Command::Detector(cmd) => {
+            let state = operator_state(settings)?;
+            detector(&state, cmd).await?;
+            drain_queued(&state).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The state an operator's command runs with: secrets resolved, migrations applied.
+fn operator_state(mut settings: Settings) -> anyhow::Result<AppState> {
+    settings.resolve_secrets()?;
+    let pool = db::pool(&settings.database.url, 2)?;
+    db::migrate(&pool)?;
+    AppState::new(settings, pool)
+}
+
+/// Runs what the command queued (mail, a refit); what cannot run now stays queued for the
+/// server's workers.
+async fn drain_queued(state: &AppState) -> anyhow::Result<()> {
+    let ran = vouch::jobs::worker::drain(state, std::time::Duration::from_secs(10)).await?;
+    if ran > 0 {
+        // stderr: stdout's last line is the command's answer (e.g. the token).
+        eprintln!("{ran} queued job(s) run");
+    }
+    Ok(())
+}
+
+async fn detector(state: &AppState, cmd: DetectorCommand) -> anyhow::Result<()> {
+    match cmd {
+        DetectorCommand::Retrain { org } => {
+            let st = state.clone();
+            let queued = db::run(&state.pool, move |conn| -> Result<_, AppError> {
+                let found =
+                    vouch::accounts::service::org_by_slug(conn, &org)?.ok_or_else(|| {
+                        AppError::validation("org", format!("no org with slug `{org}`"))
+                    })?;
+                vouch::claims::tuning::job::queue(conn, &st, &found.id)
+            })
+            .await?;
+            match queued {
+                Some(id) => println!("queued the detector refit as job {id}"),
+                None => println!("a detector refit of this org is already queued"),
             }
         }
     }

@@ -85,3 +85,33 @@ pub fn participation(p: &Participation) -> anyhow::Result<String> {
         ]],
     )
 }
+
+pub fn detector(d: &crate::claims::tuning::DetectorFigures) -> anyhow::Result<String> {
+    write(
+        [
+            "from",
+            "to",
+            "detected",
+            "dismissed",
+            "dismissal_rate",
+            "manual",
+            "adjustment_version",
+        ]
+        .map(String::from)
+        .to_vec(),
+        vec![vec![
+            d.from.to_string(),
+            d.to.to_string(),
+            d.detected.to_string(),
+            d.dismissed.to_string(),
+            d.dismissal_rate
+                .map(|r| format!("{r:.4}"))
+                .unwrap_or_default(),
+            d.manual.to_string(),
+            d.adjustment
+                .as_ref()
+                .map(|a| a.version.to_string())
+                .unwrap_or_default(),
+        ]],
+    )
+}

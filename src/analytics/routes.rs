@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::csv;
 use super::service::{self, Analytics, Grouping, Leaderboard, Participation, Period};
 use crate::auth::{role, AuthUser, Authorized};
+use crate::claims::tuning::DetectorFigures;
 use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 
@@ -14,6 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(analytics)
         .service(chart)
         .service(participation)
+        .service(detector)
         .service(leaderboard)
         .service(my_analytics);
 }
@@ -94,6 +96,31 @@ pub async fn participation(
 ) -> AppResult<HttpResponse> {
     let figures = service::participation(&state, caller.user, period.into_inner()).await?;
     answer(&req, &figures, "participation", csv::participation)
+}
+
+/// How the claim detector did for the org in the period (moderators, admins): the share of
+/// its flags that moderators dismissed as no claim, and the claims they marked by hand.
+#[utoipa::path(
+    tag = "analytics",
+    security(("bearer" = ["moderator"])),
+    params(Period),
+    responses(
+        (status = 200, content(
+            (DetectorFigures = "application/json"),
+            (String = "text/csv", example = "from,to,detected,dismissed,dismissal_rate,manual,adjustment_version")
+        )),
+        (status = 422, body = Problem)
+    )
+)]
+#[get("/analytics/detector")]
+pub async fn detector(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    period: web::Query<Period>,
+) -> AppResult<HttpResponse> {
+    let figures = service::detector(&state, caller.user, period.into_inner()).await?;
+    answer(&req, &figures, "detector", csv::detector)
 }
 
 /// The caller's own shares and what they achieved, by channel.

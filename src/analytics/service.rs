@@ -295,6 +295,19 @@ pub async fn participation(
 }
 
 /// The period's clicks and reported impressions per day, drawn as SVG.
+/// The claim detector's figures of the caller's org over the period.
+pub async fn detector(
+    state: &AppState,
+    caller: AuthUser,
+    period: Period,
+) -> AppResult<crate::claims::tuning::DetectorFigures> {
+    let bounds = period.bounds()?;
+    db::run(&state.pool, move |conn| {
+        crate::claims::tuning::figures_in(conn, &caller.org_id, bounds)
+    })
+    .await
+}
+
 pub async fn chart(state: &AppState, caller: AuthUser, period: Period) -> AppResult<String> {
     let bounds = period.bounds()?;
     db::run(&state.pool, move |conn| {

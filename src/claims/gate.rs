@@ -37,6 +37,9 @@ pub struct ClaimView {
     pub decided_by: Option<String>,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
     pub verification_expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why the detector flagged it: the rule that fired, or the words and sentence form that
+    /// weighed most in the learned model (and the org's adjustment). Empty for manual claims.
+    pub why: Vec<String>,
 }
 
 impl ClaimView {
@@ -57,6 +60,7 @@ impl ClaimView {
             decided_by: claim.decided_by.clone(),
             decided_at: claim.decided_at.map(ids::utc),
             verification_expires_at: claim.verification_expires_at.map(ids::utc),
+            why: claim.reasons(),
         }
     }
 }
@@ -241,6 +245,7 @@ mod tests {
             created_at: now,
             updated_at: now,
             created_by: None,
+            why: None,
         }
     }
 

@@ -9,5 +9,6 @@ pub mod repo;
 pub mod routes;
 pub mod service;
 pub mod sync;
+pub mod tuning;
 
 pub use model::{Claim, ClaimStatus};

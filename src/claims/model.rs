@@ -31,6 +31,8 @@ pub struct Claim {
     pub updated_at: NaiveDateTime,
     /// Who marked it by hand (manual claims); detected claims were written by the story's writers.
     pub created_by: Option<String>,
+    /// Why the detector flagged it: a JSON array of short reasons (none for manual claims).
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -79,6 +81,8 @@ pub struct Found<'a> {
     pub kind: &'a str,
     pub start: usize,
     pub end: usize,
+    /// Why the detector flagged it; empty for manual claims.
+    pub why: Vec<String>,
 }
 
 impl Claim {
@@ -105,7 +109,17 @@ impl Claim {
             created_at: now,
             updated_at: now,
             created_by: None,
+            why: (!found.why.is_empty())
+                .then(|| serde_json::to_string(&found.why).unwrap_or_default()),
         }
+    }
+
+    /// The detector's reasons, as stored.
+    pub fn reasons(&self) -> Vec<String> {
+        self.why
+            .as_deref()
+            .and_then(|w| serde_json::from_str(w).ok())
+            .unwrap_or_default()
     }
 
     pub fn stored_status(&self) -> ClaimStatus {

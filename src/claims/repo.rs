@@ -57,6 +57,14 @@ pub fn move_span(
         .map(|_| ())
 }
 
+/// The detector's reasons for a detected claim, as it last found them.
+pub fn set_why(conn: &mut DbConn, id: &str, why: Option<&str>) -> QueryResult<()> {
+    diesel::update(claims::table.find(id))
+        .set(claims::why.eq(why))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn delete(conn: &mut DbConn, ids: &[String]) -> QueryResult<usize> {
     diesel::delete(claims::table.filter(claims::id.eq_any(ids))).execute(conn)
 }

@@ -25,7 +25,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(verify)
         .service(dismiss)
         .service(dispute)
-        .service(refute);
+        .service(refute)
+        .service(retrain);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetrainQueued {
+    /// The refit job (`GET /admin/jobs` shows it); when one was already waiting, its id is
+    /// not repeated and `already_queued` is true.
+    pub job_id: Option<String>,
+    pub already_queued: bool,
+}
+
+/// Queues a refit of the org's claim detector from its moderators' judgements (admins). The
+/// worker runs it; texts saved or checked afterwards are judged by the new fit.
+#[utoipa::path(tag = "claims", security(("bearer" = ["admin"])),
+    responses((status = 202, body = RetrainQueued)))]
+#[post("/detector/retrain")]
+pub async fn retrain(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Admin>,
+) -> AppResult<HttpResponse> {
+    let st = state.clone();
+    let org = caller.user.org_id.clone();
+    let job_id = crate::db::run(&state.pool, move |conn| {
+        super::tuning::job::queue(conn, &st, &org)
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(RetrainQueued {
+        already_queued: job_id.is_none(),
+        job_id,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

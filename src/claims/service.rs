@@ -3,12 +3,14 @@
 
 use chrono::NaiveDateTime;
 
+use super::detector::learned::Adjustment;
 use super::detector::{self, Language};
 use super::gate::{self, Authenticity, ClaimView};
 use super::model::{Claim, ClaimStatus, Found};
 use super::policy::Policy;
 use super::repo::{self, Decision};
 use super::sync::locate;
+use super::tuning;
 use crate::accounts;
 use crate::audit;
 use crate::auth::AuthUser;
@@ -35,8 +37,9 @@ pub async fn check(
 ) -> AppResult<Authenticity> {
     state.check_limiter.check(&caller.id)?;
     let reader = caller.clone();
-    let (stored, policy) = db::run(&state.pool, move |conn| -> AppResult<_> {
+    let (stored, policy, tuned) = db::run(&state.pool, move |conn| -> AppResult<_> {
         let policy = accounts::service::policy_of(conn, &reader.org_id)?;
+        let tuned = tuning::adjustment(conn, &reader.org_id)?;
         let stored = match story_id {
             Some(id) => {
                 let story = stories::service::load_visible(conn, &reader, &id)?;
@@ -44,10 +47,10 @@ pub async fn check(
             }
             None => Vec::new(),
         };
-        Ok((stored, policy))
+        Ok((stored, policy, tuned))
     })
     .await?;
-    actix_web::web::block(move || judge_text(&text, language, &stored, &policy))
+    actix_web::web::block(move || judge_text(&text, language, &stored, &policy, tuned.as_deref()))
         .await
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("claim check: {e}")))
 }
@@ -57,10 +60,11 @@ fn judge_text(
     language: Option<Language>,
     stored: &[Claim],
     policy: &Policy,
+    tuned: Option<&Adjustment>,
 ) -> Authenticity {
     let language = language.unwrap_or_else(|| detector::guess_language(text));
     let now = ids::now();
-    let views = detector::detect(text, language)
+    let views = detector::detect_adjusted(text, language, tuned)
         .into_iter()
         .map(
             |found| match stored.iter().find(|c| c.normalized == found.normalized) {
@@ -69,6 +73,7 @@ fn judge_text(
                     start: found.start,
                     end: found.end,
                     text: found.text,
+                    why: found.why,
                     ..ClaimView::of(claim, now)
                 },
                 None => {
@@ -82,6 +87,7 @@ fn judge_text(
                             kind: found.kind.as_str(),
                             start: found.start,
                             end: found.end,
+                            why: found.why,
                         },
                     );
                     // Not stored: there is no id to act on.
@@ -147,10 +153,12 @@ pub fn add_manual(
                             kind: kind.map(|k| k.as_str()).unwrap_or("manual"),
                             start: at.start,
                             end: at.end,
+                            why: Vec::new(),
                         },
                     )
                 };
                 repo::insert(conn, &claim)?;
+                tuning::record(conn, &story, &claim.text, true, tuning::MANUAL)?;
                 audit::by_user(
                     conn,
                     &caller,
@@ -373,6 +381,15 @@ fn apply_verdict(
         ("claim", &claim.id),
         detail,
     )?;
+    // The judgement teaches the org's detector: a dismissal says the sentence is no claim,
+    // any other verdict that it is one.
+    let is_claim = status != ClaimStatus::Dismissed;
+    let source = if is_claim {
+        tuning::VERDICT
+    } else {
+        tuning::DISMISSAL
+    };
+    tuning::record(conn, story, &claim.text, is_claim, source)?;
     if matches!(status, ClaimStatus::Disputed | ClaimStatus::Refuted) {
         cascade::story_withdrawn(
             conn,

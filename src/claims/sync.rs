@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::detector::{self, Language};
+use super::detector::Language;
 use super::model::{Claim, Found};
 use super::repo;
 use crate::db::DbConn;
@@ -25,7 +25,7 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
     let mut kept: HashSet<String> = HashSet::new();
     let mut seen: HashSet<String> = HashSet::new();
     for (field, text) in &texts {
-        for found in detector::detect(text, language) {
+        for found in super::tuning::detect(conn, &story.org_id, text, language)? {
             if !seen.insert(found.normalized.clone()) {
                 continue;
             }
@@ -33,6 +33,10 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
             match existing.iter().find(|c| c.normalized == found.normalized) {
                 Some(claim) => {
                     repo::move_span(conn, &claim.id, field, &found.text, start, end)?;
+                    if claim.origin == "detected" {
+                        let why = serde_json::to_string(&found.why).ok();
+                        repo::set_why(conn, &claim.id, why.as_deref())?;
+                    }
                     kept.insert(claim.id.clone());
                 }
                 None => repo::insert(
@@ -47,6 +51,7 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
                             kind: found.kind.as_str(),
                             start: found.start,
                             end: found.end,
+                            why: found.why,
                         },
                     ),
                 )?,

@@ -176,6 +176,31 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         created_by -> Nullable<Text>,
+        why -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    detector_examples (id) {
+        id -> Text,
+        org_id -> Text,
+        story_id -> Text,
+        normalized -> Text,
+        text -> Text,
+        language -> Text,
+        is_claim -> Bool,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    detector_adjustments (org_id) {
+        org_id -> Text,
+        model -> Text,
+        examples -> Integer,
+        version -> BigInt,
+        fitted_at -> Timestamp,
     }
 }
 
@@ -360,4 +385,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_preferences,
     weekly_reports,
     link_clicks,
+    detector_examples,
+    detector_adjustments,
 );

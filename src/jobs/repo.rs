@@ -212,3 +212,14 @@ pub fn count_queued(conn: &mut DbConn) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// Whether the org has a job of `kind` waiting to run (so a schedule does not pile them up).
+pub fn has_queued(conn: &mut DbConn, org_id: &str, kind: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        jobs::table
+            .filter(jobs::org_id.eq(org_id))
+            .filter(jobs::kind.eq(kind))
+            .filter(jobs::status.eq(QUEUED)),
+    ))
+    .get_result(conn)
+}

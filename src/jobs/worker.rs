@@ -11,6 +11,7 @@ use rand::Rng;
 
 use super::repo::{self, JobRow};
 use super::{Defer, Job};
+use crate::claims::tuning::job::Retrain;
 use crate::db;
 use crate::error::AppResult;
 use crate::ids;
@@ -37,6 +38,7 @@ fn runner(kind: &str) -> Option<Kind> {
         RetractShare::KIND => Some(typed::<RetractShare>()),
         RevokeTokens::KIND => Some(typed::<RevokeTokens>()),
         ReadMetrics::KIND => Some(typed::<ReadMetrics>()),
+        Retrain::KIND => Some(typed::<Retrain>()),
         _ => None,
     }
 }

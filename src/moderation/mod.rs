@@ -45,7 +45,7 @@ pub fn required_reason(raw: Option<&str>) -> AppResult<String> {
 
 /// Runs the periodic upkeep every `interval` until the process ends: the review digest,
 /// archiving, verdicts whose verification expired, warnings of account access that ends
-/// soon, the weekly report, and expired idempotency keys. A failed round is logged and the loop goes on.
+/// soon, the weekly report, the claim detector's refits, and expired idempotency keys. A failed round is logged and the loop goes on.
 pub fn spawn_periodic(state: AppState, interval: Duration) {
     tokio::spawn(async move {
         // The first round comes one interval after start, not at once: a digest fired at
@@ -83,6 +83,14 @@ pub fn spawn_periodic(state: AppState, interval: Duration) {
             .await;
             if let Err(e) = reported {
                 tracing::error!(error = %e, "the weekly report failed");
+            }
+            let st = state.clone();
+            let retrains = db::run(&state.pool, move |conn| {
+                crate::claims::tuning::job::queue_due(conn, &st)
+            })
+            .await;
+            if let Err(e) = retrains {
+                tracing::error!(error = %e, "queueing detector refits failed");
             }
             if let Err(e) = crate::idempotency::sweep(&state).await {
                 tracing::error!(error = %e, "sweeping idempotency keys failed");

@@ -145,6 +145,8 @@ fn erase_in(
     repo::delete_login_links(conn, &user.id)?;
     repo::anonymise_shares(conn, &user.id)?;
     repo::anonymise_accounts(conn, &user.id)?;
+    // The sentences moderators judged in their stories go with them.
+    crate::claims::tuning::repo::forget_author(conn, &user.id)?;
     let testimonials = repo::erase_testimonials(conn, &user.id)?;
     repo::anonymise_user(conn, &user.id)?;
     audit::by_user(

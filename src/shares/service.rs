@@ -14,7 +14,7 @@ use super::repo;
 use crate::accounts::model::Role;
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::claims::detector::{self, Language};
+use crate::claims::detector::Language;
 use crate::claims::policy::Policy;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult, FieldError};
@@ -339,11 +339,13 @@ fn unchecked_claims(
         .map(|c| c.normalized)
         .collect();
     let language = Language::parse(&story.language).unwrap_or(Language::En);
-    Ok(detector::detect(text, language)
-        .into_iter()
-        .filter(|found| !cleared.contains(&found.normalized))
-        .map(|found| found.text)
-        .collect())
+    Ok(
+        crate::claims::tuning::detect(conn, &story.org_id, text, language)?
+            .into_iter()
+            .filter(|found| !cleared.contains(&found.normalized))
+            .map(|found| found.text)
+            .collect(),
+    )
 }
 
 /// The org's anti-spam caps over the last 24 hours; a refusal says when sharing is possible.

@@ -268,3 +268,40 @@ async fn serve_answers_and_stops_cleanly_on_sigterm() {
     let (status, _) = served.stop().await;
     assert!(status.success(), "exit status {status:?}");
 }
+
+#[tokio::test]
+async fn detector_retrain_queues_a_refit_that_runs_and_names_an_unknown_org() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let data = tempfile::tempdir().unwrap();
+    let url = app.db.url().to_string();
+
+    let out = vouch(&url, data.path(), &["detector", "retrain", "--org", "acme"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("queued the detector refit as job"),
+        "{}",
+        stdout(&out)
+    );
+    // The command's own drain or the app's worker runs it: the org has its first fit.
+    let mut version = Value::Null;
+    for _ in 0..200 {
+        let res = app.get("/api/v1/analytics/detector", &admin.token).await;
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        version = body["adjustment"]["version"].clone();
+        if version == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(version, 1);
+
+    let out = vouch(&url, data.path(), &["detector", "retrain", "--org", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("org: no org with slug `nope`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -13,6 +13,7 @@ mod cli;
 mod concurrency;
 mod consent;
 mod contract;
+mod detector;
 mod errors;
 mod faults;
 mod feed_cache;

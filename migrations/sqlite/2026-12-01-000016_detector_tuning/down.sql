@@ -1,0 +1,3 @@
+ALTER TABLE claims DROP COLUMN why;
+DROP TABLE detector_adjustments;
+DROP TABLE detector_examples;
