@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::detector::Language;
+use super::detector::{self, Language};
 use super::model::{Claim, Found};
 use super::repo;
 use crate::db::DbConn;
@@ -22,10 +22,12 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
     let language = story_language(story);
     let texts = story.texts();
     let existing = repo::for_story(conn, &story.id)?;
+    // Read once per save, not once per text.
+    let tuned = super::tuning::adjustment(conn, &story.org_id)?;
     let mut kept: HashSet<String> = HashSet::new();
     let mut seen: HashSet<String> = HashSet::new();
     for (field, text) in &texts {
-        for found in super::tuning::detect(conn, &story.org_id, text, language)? {
+        for found in detector::detect_adjusted(text, language, tuned.as_deref()) {
             if !seen.insert(found.normalized.clone()) {
                 continue;
             }

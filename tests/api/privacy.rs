@@ -26,6 +26,25 @@ async fn an_export_holds_what_vouch_knows_and_an_erasure_keeps_only_the_totals()
         )
         .await;
 
+    // A sentence of hers that a moderator judged: an example the org's detector learns from.
+    let example = vouch::claims::tuning::repo::Example {
+        id: vouch::ids::new_id(),
+        org_id: admin.org_id.clone(),
+        story_id: testimonial["id"].as_str().unwrap().to_string(),
+        normalized: "i got a raise".into(),
+        text: "I got a raise.".into(),
+        language: "en".into(),
+        is_claim: true,
+        source: "manual".into(),
+        created_at: vouch::ids::now(),
+    };
+    let examples = |app: &crate::helpers::TestApp| {
+        let mut conn = app.state.pool.get().unwrap();
+        vouch::claims::tuning::repo::examples(&mut conn, &admin.org_id).unwrap()
+    };
+    vouch::claims::tuning::repo::put_example(&mut app.state.pool.get().unwrap(), &example).unwrap();
+    assert_eq!(examples(&app).len(), 1);
+
     let res = app.get("/api/v1/me/export", &amara.token).await;
     assert_eq!(res.status(), 200);
     let export: Value = res.json().await.unwrap();
@@ -93,6 +112,8 @@ async fn an_export_holds_what_vouch_knows_and_an_erasure_keeps_only_the_totals()
         .unwrap();
     assert_eq!(story["body"], "");
     assert_eq!(story["status"], "archived");
+    // Her words leave the detector's examples too.
+    assert!(examples(&app).is_empty());
     let actions: Vec<String> = app
         .audit_actions(&admin.org_id, "user", &amara.id)
         .await
