@@ -102,6 +102,29 @@ pub struct Authenticity {
     pub reasons: Vec<String>,
 }
 
+/// The live check's answer: the text's authenticity block, and the sentences that came close
+/// to being held, which the author sees as hints and nothing holds.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CheckAnswer {
+    #[serde(flatten)]
+    pub authenticity: Authenticity,
+    pub hints: Vec<Hint>,
+}
+
+/// A sentence that scored below the threshold, but close to it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Hint {
+    pub field: String,
+    /// Char offsets into the text as written.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// The calibrated probability that it is a claim, below the threshold.
+    pub score: f32,
+    /// What would make a reviewer look at it ("a figure about the employer").
+    pub why: Vec<String>,
+}
+
 /// The policy breaches of a story's texts (`title`, `body`, `captions.x` …, or `text`).
 /// Required hashtags concern what goes out, so only captions and free text are checked.
 pub fn violations(policy: &Policy, texts: &[(String, String)]) -> Vec<PolicyViolation> {

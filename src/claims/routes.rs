@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::detector::{ClaimKind, Language};
-use super::gate::Authenticity;
+use super::gate::CheckAnswer;
 use super::service::{self, Verdict};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppError, AppResult, Problem};
@@ -71,14 +71,14 @@ pub struct CheckRequest {
 
 /// The claims in a text and whether it could go out: any signed-in user, as they type.
 #[utoipa::path(tag = "claims", security(("bearer" = [])), request_body = CheckRequest,
-    responses((status = 200, body = Authenticity), (status = 404, body = Problem, description = "`story_id` names no story of the caller's org"),
+    responses((status = 200, body = CheckAnswer), (status = 404, body = Problem, description = "`story_id` names no story of the caller's org"),
         (status = 422, body = Problem), (status = 429, body = Problem, description = "too many checks; see Retry-After")))]
 #[post("/authenticity/check")]
 pub async fn check(
     state: web::Data<AppState>,
     caller: AuthUser,
     body: ApiJson<CheckRequest>,
-) -> AppResult<web::Json<Authenticity>> {
+) -> AppResult<web::Json<CheckAnswer>> {
     let body = body.0;
     if body.text.chars().count() > 20_000 {
         return Err(AppError::validation("text", "at most 20000 characters"));

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::detector::learned::Adjustment;
 use super::detector::{self, Language};
-use super::gate::{self, Authenticity, ClaimView};
+use super::gate::{self, Authenticity, CheckAnswer, ClaimView, Hint};
 use super::model::{Claim, ClaimStatus, Found};
 use super::policy::Policy;
 use super::repo::{self, Decision};
@@ -34,7 +34,7 @@ pub async fn check(
     text: String,
     language: Option<Language>,
     story_id: Option<String>,
-) -> AppResult<Authenticity> {
+) -> AppResult<CheckAnswer> {
     state.check_limiter.check(&caller.id)?;
     let reader = caller.clone();
     let (stored, policy, tuned) = db::run(&state.pool, move |conn| -> AppResult<_> {
@@ -61,10 +61,24 @@ fn judge_text(
     stored: &[Claim],
     policy: &Policy,
     tuned: Option<&Adjustment>,
-) -> Authenticity {
+) -> CheckAnswer {
     let language = language.unwrap_or_else(|| detector::guess_language(text));
     let now = ids::now();
-    let views = detector::detect_adjusted(text, language, tuned)
+    let judged = detector::judge(text, language, tuned);
+    let hints = judged
+        .hints
+        .into_iter()
+        .map(|close| Hint {
+            field: "text".into(),
+            start: close.start,
+            end: close.end,
+            text: close.text,
+            score: close.score,
+            why: close.why,
+        })
+        .collect();
+    let views = judged
+        .claims
         .into_iter()
         .map(
             |found| match stored.iter().find(|c| c.normalized == found.normalized) {
@@ -100,7 +114,10 @@ fn judge_text(
         )
         .collect();
     let texts = [("text".to_string(), text.to_string())];
-    gate::judge(views, gate::violations(policy, &texts))
+    CheckAnswer {
+        authenticity: gate::judge(views, gate::violations(policy, &texts)),
+        hints,
+    }
 }
 
 /// A moderator marks text the detector missed as a claim; returns what writes it, to run in

@@ -116,9 +116,10 @@ pub struct DetectedClaim {
     /// The rules' kind when one fired, else `Statement`.
     pub kind: ClaimKind,
     pub normalized: String,
-    /// The learned model's probability that this is a claim (at least its threshold).
+    /// The calibrated probability that this is a claim (at least the threshold for a claim,
+    /// below it for a hint).
     pub score: f32,
-    /// Why: the rule that fired, or the strongest evidence the model saw, in words.
+    /// Why, as reasons a reviewer can act on ("a figure about the employer").
     pub why: Vec<String>,
 }
 
@@ -133,26 +134,43 @@ pub fn detect_adjusted(
     language: Language,
     adjustment: Option<&learned::Adjustment>,
 ) -> Vec<DetectedClaim> {
+    judge(text, language, adjustment).claims
+}
+
+/// What the detector makes of a text: the claims it holds, and the sentences that came close,
+/// shown to their author as hints that hold nothing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Judged {
+    pub claims: Vec<DetectedClaim>,
+    pub hints: Vec<DetectedClaim>,
+}
+
+/// Judges every sentence of `text` once: claims above the threshold, hints just below it.
+pub fn judge(text: &str, language: Language, adjustment: Option<&learned::Adjustment>) -> Judged {
     let chars: Vec<char> = text.chars().collect();
-    sentences::split(&chars)
-        .into_iter()
-        .filter_map(|(start, end)| {
-            let sentence: String = chars[start..end].iter().collect();
-            let judged = learned::assess(&sentence, language, adjustment);
-            if !judged.claim {
-                return None;
-            }
-            Some(DetectedClaim {
-                start,
-                end,
-                normalized: normalize(&sentence),
-                text: sentence,
-                kind: judged.rule.unwrap_or(ClaimKind::Statement),
-                score: judged.score,
-                why: judged.why,
-            })
-        })
-        .collect()
+    let mut judged = Judged::default();
+    for (start, end) in sentences::split(&chars) {
+        let sentence: String = chars[start..end].iter().collect();
+        let assessment = learned::assess(&sentence, language, adjustment);
+        if !assessment.claim && !assessment.close {
+            continue;
+        }
+        let found = DetectedClaim {
+            start,
+            end,
+            normalized: normalize(&sentence),
+            text: sentence,
+            kind: assessment.kind,
+            score: assessment.score,
+            why: assessment.why,
+        };
+        if assessment.claim {
+            judged.claims.push(found);
+        } else {
+            judged.hints.push(found);
+        }
+    }
+    judged
 }
 
 /// The sentences the hand-written rules alone flag, with their kind: the detector as it was

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::corpus;
 use super::features::features;
-use super::model::{sigmoid, GLOBAL};
+use super::model::GLOBAL;
 use crate::claims::detector::Language;
 
 /// The least recall on the embedded training corpus an adjusted model may have. The global
@@ -94,7 +94,9 @@ pub fn corpus_recall(adjustment: Option<&Adjustment>) -> f32 {
     let found = reference
         .claims
         .iter()
-        .filter(|(f, z)| sigmoid(z + adjustment.map_or(0.0, |a| a.logit(f))) >= threshold)
+        .filter(|(f, z)| {
+            GLOBAL.probability(z + adjustment.map_or(0.0, |a| a.logit(f))) >= threshold
+        })
         .count();
     found as f32 / reference.claims.len().max(1) as f32
 }
@@ -145,7 +147,9 @@ pub fn refit(examples: &[(String, Language, bool)]) -> Adjustment {
         }
         for ((row, z), (_, _, label)) in sparse.iter().zip(&global).zip(examples) {
             let zi = z + delta[dims - 1] + row.iter().map(|&j| delta[j]).sum::<f32>();
-            let residual = sigmoid(zi) - if *label { 1.0 } else { 0.0 };
+            // The loss is on the calibrated probability, whose slope in z is `a`.
+            let residual =
+                GLOBAL.calibration.0 * (GLOBAL.probability(zi) - if *label { 1.0 } else { 0.0 });
             for &j in row {
                 grad[j] += residual;
             }

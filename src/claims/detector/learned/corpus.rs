@@ -15,6 +15,11 @@ pub const HOLDOUT: &str = include_str!("../holdout.tsv");
 pub const CORPUS_EN: &str = include_str!("../corpus/en.tsv");
 /// The new corpus, French half.
 pub const CORPUS_FR: &str = include_str!("../corpus/fr.tsv");
+/// The held-out set, English half: written by another author from the labelling guide alone,
+/// never read by training, features or thresholds.
+pub const HELDOUT_EN: &str = include_str!("../heldout/en.tsv");
+/// The held-out set, French half.
+pub const HELDOUT_FR: &str = include_str!("../heldout/fr.tsv");
 
 /// Where a labelled sentence may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +28,8 @@ pub enum Split {
     Train,
     /// The final report only.
     Test,
+    /// The held-out set of another author: the final report only.
+    Heldout,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +42,8 @@ pub struct Example {
     pub hard: Option<bool>,
     /// careers_page, linkedin_post, … (new corpus only).
     pub genre: Option<String>,
-    /// The claim kind the labeller chose (old corpus only; `None` for non-claims).
+    /// The kind the labeller chose: the old corpus's claim kinds, or the labelling guide's
+    /// kinds of claims and non-claims in the held-out set.
     pub kind: Option<String>,
 }
 
@@ -54,6 +62,15 @@ pub fn parse(text: &str) -> Result<Vec<Example>, String> {
             [lang, label, kind, sentence] => {
                 (*lang, *label, *sentence, Some(*kind), None, None, "train")
             }
+            [_id, lang, label, hard, kind, genre, sentence] => (
+                *lang,
+                *label,
+                *sentence,
+                Some(*kind),
+                Some(*hard),
+                Some(*genre),
+                "heldout",
+            ),
             [_id, lang, label, hard, genre, split, _source, sentence] => (
                 *lang,
                 *label,
@@ -63,7 +80,7 @@ pub fn parse(text: &str) -> Result<Vec<Example>, String> {
                 Some(*genre),
                 *split,
             ),
-            _ => return Err(at("expected 3, 4 or 8 tab-separated columns")),
+            _ => return Err(at("expected 3, 4, 7 or 8 tab-separated columns")),
         };
         let language = Language::parse(lang).ok_or_else(|| at("unknown language"))?;
         let claim = match label {
@@ -80,6 +97,7 @@ pub fn parse(text: &str) -> Result<Vec<Example>, String> {
         let split = match split {
             "train" => Split::Train,
             "test" => Split::Test,
+            "heldout" => Split::Heldout,
             _ => return Err(at("split is neither train nor test")),
         };
         out.push(Example {
@@ -89,8 +107,9 @@ pub fn parse(text: &str) -> Result<Vec<Example>, String> {
             split,
             hard,
             genre: genre.map(str::to_string),
+            // The old corpus names a kind for claims only; the held-out set for every line.
             kind: kind
-                .filter(|k| claim && !k.is_empty() && *k != "-")
+                .filter(|k| (claim || split == Split::Heldout) && !k.is_empty() && *k != "-")
                 .map(str::to_string),
         });
     }
@@ -118,6 +137,13 @@ pub fn holdout() -> Vec<Example> {
     parsed(HOLDOUT)
 }
 
+/// The held-out set of another author, both languages: for the report, never for training.
+pub fn heldout() -> Vec<Example> {
+    let mut all = parsed(HELDOUT_EN);
+    all.extend(parsed(HELDOUT_FR));
+    all
+}
+
 /// What the model is trained on: the new corpus's train split, then the old corpus, less any
 /// sentence that is also in the test split or the holdout (corpus.tsv shares one line with
 /// holdout.tsv), so neither is ever trained on.
@@ -128,6 +154,7 @@ pub fn training() -> Vec<Example> {
     let kept_out: std::collections::HashSet<String> = test
         .into_iter()
         .chain(holdout())
+        .chain(heldout())
         .map(|e| e.sentence)
         .collect();
     train

@@ -4,7 +4,9 @@
 //! pattern matched but whose context (a question, a personal story…) kept it out, `ctx:` the
 //! rules' context flags, `w:` words, `w2:` word pairs (`<s>`/`</s>` mark the ends), `s:`
 //! Snowball stems, `c:` 3–5 letter pieces of words (`<`/`>` mark the word's ends), `shape:`
-//! what the numbers are, `form:` how the sentence is put, `len:` its length, `lang:`.
+//! what the numbers are, `form:` how the sentence is put, `st:` its structure (who it is
+//! about, the verb's kind, its mood, what its numbers measure: see `structure`), `len:` its
+//! length, `lang:`.
 //! Numbers become `<n>` in words and pairs: what a number measures is `shape:`'s business.
 
 // Regex literals, compiled once; every detector test compiles them all.
@@ -16,6 +18,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::structure;
 use crate::claims::detector::classify::{analyse, Analysis};
 use crate::claims::detector::{ClaimKind, Language};
 
@@ -585,6 +588,8 @@ pub(crate) fn extract(sentence: &str, language: Language, analysis: &Analysis) -
     }
 
     form_features(sentence, &lower, &words, language, &mut add);
+    let rules: Vec<&str> = analysis.fired.iter().map(|k| k.as_str()).collect();
+    structure::read(&words, sentence, &lower, language).features(&rules, &mut add);
     out.into_iter().collect()
 }
 

@@ -10,6 +10,7 @@ pub mod adjust;
 pub mod corpus;
 pub mod features;
 pub mod model;
+pub mod structure;
 pub mod train;
 
 #[cfg(test)]

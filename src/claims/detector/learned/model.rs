@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use super::adjust::Adjustment;
 use super::features::extract;
+use super::structure::outside_the_employer;
 use crate::claims::detector::classify::analyse;
 use crate::claims::detector::{ClaimKind, Language};
 
@@ -15,6 +16,9 @@ pub const WEIGHTS: &str = include_str!("weights.tsv");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub bias: f32,
+    /// Platt's `(a, b)`: a sentence's probability is σ(a·z + b) for its log-odds z, fitted on
+    /// out-of-fold scores so that it means what it says.
+    pub calibration: (f32, f32),
     /// A sentence is a claim when its probability is at least this.
     pub threshold: f32,
     pub weights: HashMap<String, f32>,
@@ -28,6 +32,7 @@ impl Model {
     pub fn parse(text: &str) -> Result<Model, String> {
         let mut model = Model {
             bias: 0.0,
+            calibration: (1.0, 0.0),
             threshold: f32::NAN,
             weights: HashMap::new(),
             training_sha256: String::new(),
@@ -49,6 +54,14 @@ impl Model {
                 match comment.trim().split_once(':') {
                     Some(("threshold", v)) => model.threshold = number(v, line)?,
                     Some(("bias", v)) => model.bias = number(v, line)?,
+                    Some(("calibration", v)) => {
+                        let mut parts = v.split_whitespace();
+                        let (Some(a), Some(b), None) = (parts.next(), parts.next(), parts.next())
+                        else {
+                            return Err(format!("calibration takes two numbers: {line}"));
+                        };
+                        model.calibration = (number(a, line)?, number(b, line)?);
+                    }
                     Some(("training-sha256", v)) => model.training_sha256 = v.trim().to_string(),
                     _ => {}
                 }
@@ -74,6 +87,7 @@ impl Model {
     pub fn rules_only() -> Model {
         Model {
             bias: -4.0,
+            calibration: (1.0, 0.0),
             threshold: 0.5,
             weights: HashMap::from([("rule:any".to_string(), 8.0)]),
             training_sha256: String::new(),
@@ -91,6 +105,11 @@ impl Model {
             z += adj.logit(features);
         }
         z
+    }
+
+    /// The calibrated probability of log-odds `z`.
+    pub fn probability(&self, z: f32) -> f32 {
+        sigmoid(self.calibration.0 * z + self.calibration.1)
     }
 
     fn weight(&self, feature: &str, adjustment: Option<&Adjustment>) -> f32 {
@@ -130,16 +149,29 @@ pub fn threshold() -> f32 {
     GLOBAL.threshold
 }
 
+/// How far below the threshold a sentence may score and still be shown to its author as a
+/// hint: close enough that a reviewer might want it checked, though nothing holds it.
+pub const HINT_RATIO: f32 = 0.5;
+
+/// The least score of a hint: sentences between this and the threshold are shown, not held.
+pub fn hint_floor() -> f32 {
+    GLOBAL.threshold * HINT_RATIO
+}
+
 /// One sentence, judged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
-    /// Probability of a claim, 0..=1.
+    /// Calibrated probability of a claim, 0..=1.
     pub score: f32,
     /// `score >= threshold`.
     pub claim: bool,
+    /// `score` is below the threshold but at least `hint_floor()`.
+    pub close: bool,
     /// The kind the hand-written rules gave, when one fired.
     pub rule: Option<ClaimKind>,
-    /// Why it scores as it does: the rule that fired, or the strongest evidence for a claim.
+    /// The kind of claim the strongest evidence points to.
+    pub kind: ClaimKind,
+    /// Why it scores as it does, as reasons a reviewer can act on.
     pub why: Vec<String>,
 }
 
@@ -148,38 +180,52 @@ pub fn assess(sentence: &str, language: Language, adjustment: Option<&Adjustment
     let analysis = analyse(sentence, language);
     let features = extract(sentence, language, &analysis);
     let model = &*GLOBAL;
-    let score = sigmoid(model.logit(&features, adjustment));
-    let why = match analysis.verdict {
-        Some(kind) => vec![format!("rule “{}”", kind.as_str())],
-        None => strongest(model, &features, adjustment, 3),
+    let score = if outside_the_employer(&features) {
+        0.0
+    } else {
+        model.probability(model.logit(&features, adjustment))
     };
+    let reasons = strongest(model, &features, adjustment, 3);
+    let kind = analysis
+        .verdict
+        .or_else(|| reasons.first().map(|(_, kind)| *kind))
+        .unwrap_or(ClaimKind::Statement);
+    let mut why: Vec<String> = reasons
+        .into_iter()
+        .map(|(text, _)| text.to_string())
+        .collect();
+    if why.is_empty() {
+        why.push("reads as a statement of fact about the employer".to_string());
+    }
     Assessment {
         score,
         claim: score >= model.threshold,
+        close: score < model.threshold && score >= model.threshold * HINT_RATIO,
         rule: analysis.verdict,
+        kind,
         why,
     }
 }
 
-/// The `n` features pushing hardest towards a claim, as words a moderator can read.
+/// The `n` strongest reasons pushing towards a claim, each with the kind it points to.
+/// Only features that say why a sentence is checkable count: words and letter pieces say
+/// what it is about, which is no reason a reviewer can act on.
 fn strongest(
     model: &Model,
     features: &[String],
     adjustment: Option<&Adjustment>,
     n: usize,
-) -> Vec<String> {
-    let mut contributions: Vec<(f32, &str)> = features
+) -> Vec<(&'static str, ClaimKind)> {
+    let mut contributions: Vec<(f32, (&'static str, ClaimKind))> = features
         .iter()
-        .filter(|f| !f.starts_with("lang:") && !f.starts_with("len:"))
-        .map(|f| (model.weight(f, adjustment), f.as_str()))
+        .filter_map(|f| Some((model.weight(f, adjustment), reason(f)?)))
         .filter(|(w, _)| *w > 0.05)
         .collect();
-    contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    let mut out: Vec<String> = Vec::new();
-    for (_, feature) in contributions {
-        let text = describe(feature);
-        if !out.contains(&text) {
-            out.push(text);
+    contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1 .0.cmp(b.1 .0)));
+    let mut out: Vec<(&'static str, ClaimKind)> = Vec::new();
+    for (_, reason) in contributions {
+        if !out.iter().any(|(text, _)| *text == reason.0) {
+            out.push(reason);
         }
         if out.len() == n {
             break;
@@ -188,93 +234,50 @@ fn strongest(
     out
 }
 
-/// A feature name in words: `w2:pays for` → `words “pays for”`.
-pub fn describe(feature: &str) -> String {
-    let (family, value) = feature.split_once(':').unwrap_or(("", feature));
-    let readable = |s: &str| {
-        s.replace("<s> ", "")
-            .replace(" </s>", "")
-            .replace("<n>", "N")
+/// The reason a feature gives for holding a sentence, in a reviewer's words, with the kind of
+/// claim it points to; `None` for features that are no reason on their own.
+pub fn reason(feature: &str) -> Option<(&'static str, ClaimKind)> {
+    use ClaimKind::*;
+    let rule = |kind: &str| match kind {
+        "award" => Some(("an award, label or certification", Award)),
+        "ranking" => Some(("a ranking against others", Ranking)),
+        "promise" => Some(("pay, leave or a benefit stated as fact", Promise)),
+        "number" => Some(("a figure about the employer", Number)),
+        "absolute" => Some(("a rule said to hold for everyone", Absolute)),
+        _ => None,
     };
-    match family {
-        "w" => format!("word “{}”", readable(value)),
-        "w2" if value.starts_with("<s> ") => format!("opens with “{}”", readable(value)),
-        "w2" if value.ends_with(" </s>") => format!("ends with “{}”", readable(value)),
-        "w2" => format!("words “{}”", readable(value)),
-        "s" => format!("stem “{value}”"),
-        // Letter pieces show where they sit in the word: "<rem" opens one, "ed>" ends one.
-        "c" => {
-            let opens = if value.starts_with('<') { "" } else { "…" };
-            let ends = if value.ends_with('>') { "" } else { "…" };
-            format!("letters “{opens}{}{ends}”", value.trim_matches(['<', '>']))
-        }
-        "rule" if value == "any" => "a rule".to_string(),
-        "rule" => format!("rule “{value}”"),
-        "match" => format!("a {value} marker"),
-        "shape" => match value {
-            "percent" => "a percentage",
-            "money" => "an amount of money",
-            "year" => "a year",
-            "duration" => "a duration",
-            "ordinal" => "an ordinal",
-            "clock" => "a time of day",
-            "date" => "a date",
-            "ratio" => "a ratio",
-            "big" => "a large number",
-            "number_word" => "a number in words",
-            _ => "a number",
-        }
-        .to_string(),
-        "lex" => match value {
-            "practice" => "a practice (offers, pays, funds…)",
-            "benefit" => "a benefit or facility",
-            "process" => "the hiring process",
-            "requirement" => "a requirement",
-            "belief" => "values or beliefs",
-            "feeling" => "a feeling",
-            "event" => "an event or a date",
-            "document" => "the document itself",
-            _ => value,
-        }
-        .to_string(),
-        "ctx" => match value {
-            "personal" => "the author's own story",
-            "org" => "the employer named",
-            "question" => "a question",
-            "thanks" => "thanks or a greeting",
-            "anchored" => "about people at work",
-            "policy" => "pay, hours, leave or a benefit",
-            "offer" => "something offered or covered",
-            "quantity" => "an amount or a frequency",
-            _ => value,
-        }
-        .to_string(),
-        "form" => match value {
-            "first_singular" => "first person singular",
-            "first_plural" => "first person plural",
-            "second_person" => "addresses the reader",
-            "subject_i" => "“I” as subject",
-            "subject_we" => "“we” as subject",
-            "subject_you" => "“you” as subject",
-            "subject_company" => "the company as subject",
-            "name" => "a name",
-            "imperative" => "an imperative",
-            "invitation" => "an invitation",
-            "question" => "a question",
-            "exclamation" => "an exclamation",
-            "hashtag" => "a hashtag",
-            "mention" => "a mention",
-            "url" => "a link",
-            "emoji" => "an emoji",
-            "quote" => "a quotation",
-            "negation" => "a negation",
-            "future" => "the future tense",
-            "colon" => "a colon",
-            "passive" => "a rule stated in the passive",
-            "can" => "what the reader can do",
-            _ => value,
-        }
-        .to_string(),
-        _ => feature.to_string(),
+    if let Some(kind) = feature.strip_prefix("rule:") {
+        return rule(kind);
     }
+    let st = feature.strip_prefix("st:")?;
+    if let Some(rest) = st.strip_prefix("rule=") {
+        return rule(rest.split('&').next().unwrap_or(""));
+    }
+    let head = st.split('&').next().unwrap_or(st);
+    Some(match head {
+        "numbers=employer" => ("a figure about the employer", Number),
+        "feeling" if st.contains("numbers=employer") => {
+            ("a figure about colleagues, inside a feeling", Number)
+        }
+        "benefit_stated" | "benefit" => ("pay, leave or a benefit stated as fact", Promise),
+        "habit_stated" | "habit" => ("a practice of the employer, done every time", Statement),
+        "business_stated" | "business" => (
+            "a fact about the business: customers, sites, results",
+            Statement,
+        ),
+        "superlative=market" => ("a ranking against other employers", Ranking),
+        "subject=employer" if st.contains("verb=fact") => (
+            "the employer said to do, give or have done something",
+            Statement,
+        ),
+        "subject=reader" if st.contains("verb=fact") => {
+            ("something the reader is said to get", Promise)
+        }
+        "verb=fact" => ("a verb of fact: offers, pays, runs, has won", Statement),
+        "negated" => ("a fact about the employer, negated", Statement),
+        "subject=employer" if st.contains("verb=state") => {
+            ("what the employer is or has, stated as fact", Statement)
+        }
+        _ => return None,
+    })
 }

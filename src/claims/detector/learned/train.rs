@@ -29,18 +29,30 @@ pub struct Config {
     pub dense_penalty: f64,
     /// L2 multiplier for letter pieces (`c:`), which come by the hundred per sentence.
     pub char_penalty: f64,
+    /// L2 multiplier for words, word pairs and stems: they carry the topic and the voice of
+    /// whoever wrote the corpus, so they must earn their weight against the structure.
+    pub word_penalty: f64,
+    /// Feature families left out of training (and so weightless at run time).
+    pub dropped: Vec<String>,
 }
 
 impl Config {
     /// The L2 multiplier of a feature, by family.
     pub fn penalty(&self, feature: &str) -> f64 {
         match feature.split_once(':').map(|(family, _)| family) {
-            Some("rule" | "match" | "ctx" | "form" | "shape" | "lex" | "len" | "lang") => {
+            Some("rule" | "match" | "ctx" | "form" | "shape" | "lex" | "len" | "lang" | "st") => {
                 self.dense_penalty
             }
             Some("c") => self.char_penalty,
+            Some("w" | "w2" | "s") => self.word_penalty,
             _ => 1.0,
         }
+    }
+
+    /// Whether a feature's family is trained on.
+    pub fn keeps(&self, feature: &str) -> bool {
+        let family = feature.split_once(':').map_or(feature, |(f, _)| f);
+        !self.dropped.iter().any(|d| d == family)
     }
 }
 
@@ -53,10 +65,12 @@ impl Default for Config {
             learning_rate: 0.05,
             folds: 5,
             seed: 20_261_124,
-            target_recall: 0.96,
+            target_recall: 0.95,
             prune_below: 1e-3,
             dense_penalty: 0.1,
             char_penalty: 1.0,
+            word_penalty: 1.0,
+            dropped: vec!["c".to_string(), "w2".to_string()],
         }
     }
 }
@@ -81,6 +95,11 @@ impl Linear {
 
 pub(crate) fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
+}
+
+/// `sigmoid`, for the evaluation tools.
+pub fn sigmoid_pub(z: f64) -> f64 {
+    sigmoid(z)
 }
 
 /// Fits `rows` (feature names per sentence) to `labels`.
@@ -239,7 +258,10 @@ pub fn choose_threshold(scores: &[f64], labels: &[bool], target_recall: f64) -> 
 #[derive(Debug, Clone)]
 pub struct Trained {
     pub linear: Linear,
+    /// On the calibrated scale.
     pub threshold: f64,
+    /// Platt's `(a, b)`: the score is σ(a·z + b) for the linear model's log-odds z.
+    pub calibration: (f64, f64),
     pub sha256: String,
     pub examples: usize,
     pub claims: usize,
@@ -252,20 +274,119 @@ pub struct Trained {
     pub config: Config,
 }
 
-/// Features of each example, in order.
-pub fn featurize(examples: &[Example]) -> Vec<Vec<String>> {
+/// Features of each example, in order, without the families `config` leaves out.
+pub fn featurize(examples: &[Example], config: &Config) -> Vec<Vec<String>> {
     examples
         .iter()
-        .map(|e| features(&e.sentence, e.language))
+        .map(|e| {
+            features(&e.sentence, e.language)
+                .into_iter()
+                .filter(|f| config.keeps(f))
+                .collect()
+        })
         .collect()
 }
 
-/// Cross-validates for the threshold, then fits on all of `examples`.
+/// Platt scaling: the `(a, b)` for which σ(a·z + b) best predicts the labels from the
+/// out-of-fold log-odds `z`, so a score of 0.8 means about 8 claims in 10 such sentences.
+/// Newton's method on the two parameters, with Platt's smoothed targets.
+pub fn calibrate(logits: &[f64], labels: &[bool]) -> (f64, f64) {
+    let positives = labels.iter().filter(|&&l| l).count() as f64;
+    let negatives = labels.len() as f64 - positives;
+    let (hi, lo) = (
+        (positives + 1.0) / (positives + 2.0),
+        1.0 / (negatives + 2.0),
+    );
+    let targets: Vec<f64> = labels.iter().map(|&l| if l { hi } else { lo }).collect();
+    let (mut a, mut b) = (1.0_f64, 0.0_f64);
+    for _ in 0..100 {
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
+        for (&z, &t) in logits.iter().zip(&targets) {
+            let p = sigmoid(a * z + b);
+            let d = p - t;
+            let w = p * (1.0 - p);
+            ga += d * z;
+            gb += d;
+            haa += w * z * z;
+            hab += w * z;
+            hbb += w;
+        }
+        let det = haa * hbb - hab * hab;
+        if det.abs() < 1e-12 {
+            break;
+        }
+        let da = (hbb * ga - hab * gb) / det;
+        let db = (haa * gb - hab * ga) / det;
+        a -= da;
+        b -= db;
+        if da.abs() < 1e-9 && db.abs() < 1e-9 {
+            break;
+        }
+    }
+    (a, b)
+}
+
+pub fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-9, 1.0 - 1e-9);
+    (p / (1.0 - p)).ln()
+}
+
+/// Out-of-fold scores on the calibrated scale, the calibration fitted on them, and the
+/// threshold they give for the configured recall.
+#[derive(Debug, Clone)]
+pub struct CrossValidated {
+    pub scores: Vec<f64>,
+    pub calibration: (f64, f64),
+    pub threshold: f64,
+}
+
+/// Cross-validates `rows`: every sentence scored by a model that never saw it, then Platt
+/// scaling on those scores and the recall-first threshold.
+pub fn cross_validate(rows: &[Vec<String>], labels: &[bool], config: &Config) -> CrossValidated {
+    let raw = out_of_fold(rows, labels, config);
+    let logits: Vec<f64> = raw.iter().map(|&p| logit(p)).collect();
+    let calibration = calibrate(&logits, labels);
+    // The guide's gate answers first: the threshold is chosen among the sentences it lets
+    // through, and the ones it stops score 0, as they will in the detector.
+    let gated: Vec<bool> = rows
+        .iter()
+        .map(|row| super::structure::outside_the_employer(row))
+        .collect();
+    let scores: Vec<f64> = logits
+        .iter()
+        .zip(&gated)
+        .map(|(&z, &out)| {
+            if out {
+                0.0
+            } else {
+                sigmoid(calibration.0 * z + calibration.1)
+            }
+        })
+        .collect();
+    let (open_scores, open_labels): (Vec<f64>, Vec<bool>) = scores
+        .iter()
+        .zip(labels)
+        .zip(&gated)
+        .filter(|(_, &out)| !out)
+        .map(|((&s, &l), _)| (s, l))
+        .unzip();
+    let threshold = choose_threshold(&open_scores, &open_labels, config.target_recall);
+    CrossValidated {
+        scores,
+        calibration,
+        threshold,
+    }
+}
+
+/// Cross-validates for the calibration and the threshold, then fits on all of `examples`.
 pub fn train(examples: &[Example], config: &Config) -> Trained {
-    let rows = featurize(examples);
+    let rows = featurize(examples, config);
     let labels: Vec<bool> = examples.iter().map(|e| e.claim).collect();
-    let oof = out_of_fold(&rows, &labels, config);
-    let threshold = choose_threshold(&oof, &labels, config.target_recall);
+    let CrossValidated {
+        scores: oof,
+        calibration,
+        threshold,
+    } = cross_validate(&rows, &labels, config);
     let (mut tp, mut fp, mut positives) = (0usize, 0usize, 0usize);
     for (&s, &l) in oof.iter().zip(&labels) {
         positives += usize::from(l);
@@ -289,6 +410,7 @@ pub fn train(examples: &[Example], config: &Config) -> Trained {
         seen: seen.len(),
         linear,
         threshold,
+        calibration,
         sha256: corpus::sha256(examples),
         examples: examples.len(),
         claims: positives,
@@ -311,6 +433,11 @@ pub fn weights_file(trained: &Trained) -> String {
     );
     let _ = writeln!(out, "# threshold: {:.6}", trained.threshold);
     let _ = writeln!(out, "# bias: {:.6}", trained.linear.bias);
+    let _ = writeln!(
+        out,
+        "# calibration: {:.6} {:.6}",
+        trained.calibration.0, trained.calibration.1
+    );
     let _ = writeln!(out, "# training-sha256: {}", trained.sha256);
     let _ = writeln!(
         out,
@@ -324,11 +451,13 @@ pub fn weights_file(trained: &Trained) -> String {
     );
     let _ = writeln!(
         out,
-        "# config: lambda {} (dense x{}, letters x{}) iterations {} learning rate {} folds {} \
-         seed {} target recall {}",
+        "# config: lambda {} (dense x{}, letters x{}, words x{}, left out: {}) iterations {} \
+         learning rate {} folds {} seed {} target recall {}",
         c.lambda,
         c.dense_penalty,
         c.char_penalty,
+        c.word_penalty,
+        c.dropped.join(" "),
         c.iterations,
         c.learning_rate,
         c.folds,
