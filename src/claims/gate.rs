@@ -37,8 +37,9 @@ pub struct ClaimView {
     pub decided_by: Option<String>,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
     pub verification_expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Why the detector flagged it: the rule that fired, or the words and sentence form that
-    /// weighed most in the learned model (and the org's adjustment). Empty for manual claims.
+    /// Why the detector flagged it, as reasons a reviewer can act on ("a figure about the
+    /// employer", "a benefit stated as fact", "a ranking against others"), strongest first.
+    /// Empty for manual claims.
     pub why: Vec<String>,
 }
 

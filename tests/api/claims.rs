@@ -312,6 +312,36 @@ async fn the_live_check_flags_claims_in_both_languages_and_matches_a_story() {
         .unwrap();
     assert_eq!(none["publishable"], true);
     assert!(none["claims"].as_array().unwrap().is_empty());
+    assert_eq!(none["hints"], json!([]), "{none}");
+
+    // A sentence just under the threshold comes back as a hint for its author, holding nothing.
+    let (close, language) = vouch::claims::detector::learned::corpus::new_corpus()
+        .into_iter()
+        .find(|e| {
+            let judged = vouch::claims::detector::judge(&e.sentence, e.language, None);
+            judged.claims.is_empty() && judged.hints.len() == 1
+        })
+        .map(|e| (e.sentence, e.language))
+        .unwrap();
+    let hinted: Value = app
+        .post(
+            "/api/v1/authenticity/check",
+            Some(&ambassador.token),
+            &json!({ "text": close, "language": language }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(hinted["publishable"], true, "{hinted}");
+    assert!(
+        hinted["blocking"].as_array().unwrap().is_empty(),
+        "{hinted}"
+    );
+    assert_eq!(hinted["hints"][0]["text"], close.as_str(), "{hinted}");
+    assert!(hinted["hints"][0]["why"]
+        .as_array()
+        .is_some_and(|w| !w.is_empty()));
 
     // With a story, a claim verified there reads verified here.
     let story = app.create_story(&admin.token, company_story(AWARD)).await;

@@ -265,7 +265,7 @@ pub fn reason(feature: &str) -> Option<(&'static str, ClaimKind)> {
             "a fact about the business: customers, sites, results",
             Statement,
         ),
-        "superlative=market" => ("a ranking against other employers", Ranking),
+        "superlative=market" => ("a ranking against others", Ranking),
         "subject=employer" if st.contains("verb=fact") => (
             "the employer said to do, give or have done something",
             Statement,

@@ -219,7 +219,6 @@ const REASONS: &[&str] = &[
     "a figure about colleagues, inside a feeling",
     "a practice of the employer, done every time",
     "a fact about the business: customers, sites, results",
-    "a ranking against other employers",
     "the employer said to do, give or have done something",
     "something the reader is said to get",
     "a verb of fact: offers, pays, runs, has won",
