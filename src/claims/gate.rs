@@ -156,9 +156,14 @@ pub fn judge(claims: Vec<ClaimView>, policy_violations: Vec<PolicyViolation>) ->
         .collect();
     reasons.extend(policy_violations.iter().map(|v| match v.rule {
         ViolationRule::Forbidden => format!("{} uses the forbidden term \"{}\"", v.field, v.term),
-        ViolationRule::MissingHashtag => {
-            format!("{} lacks the required hashtag {}", v.field, v.term)
-        }
+        ViolationRule::MissingHashtag => match &v.matched {
+            Some(written) => format!(
+                "{} writes the required hashtag {} as \"{written}\", with look-alike or \
+                 invisible characters: networks do not read it as {}",
+                v.field, v.term, v.term
+            ),
+            None => format!("{} lacks the required hashtag {}", v.field, v.term),
+        },
     }));
     let approvable = reasons.is_empty();
     Authenticity {

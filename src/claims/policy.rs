@@ -7,11 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{AppError, FieldError};
-use crate::text::{char_slice, fold, Folded};
+use crate::text::{fold, written_plainly, Folded, Written};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Policy {
-    /// Words or phrases that may not appear (matched case-insensitively, on word boundaries).
+    /// Words or phrases that may not appear (matched case-insensitively, on word boundaries,
+    /// on the text as it reads: look-alike letters and invisible characters do not hide one).
     #[serde(default)]
     pub forbidden: Vec<String>,
     /// Hashtags every caption must contain, e.g. `#LifeAtAcme`.
@@ -95,10 +96,11 @@ pub struct PolicyViolation {
     pub field: String,
     /// The forbidden term or the missing hashtag.
     pub term: String,
-    /// The text as written where a forbidden term matched.
+    /// The text as written where a forbidden term matched, or where a required hashtag is
+    /// written with look-alike or invisible characters (so it is no working hashtag).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched: Option<String>,
-    /// Char offsets of the match.
+    /// Char offsets of `matched`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,6 +157,11 @@ impl Policy {
                 errors.push(FieldError::new(
                     "required_hashtags",
                     format!("`{tag}` is not a hashtag"),
+                ));
+            } else if !written_plainly(tag) {
+                errors.push(FieldError::new(
+                    "required_hashtags",
+                    format!("`{tag}` {LOOK_ALIKES}"),
                 ));
             }
         }
@@ -280,7 +287,8 @@ impl Policy {
             .unwrap_or(&self.disclosure)
     }
 
-    /// Forbidden terms found in `text` as a reader sees it (see [`Folded`]), with the text
+    /// Forbidden terms found in `text` as a reader sees it (see [`Folded`]: look-alike
+    /// letters, compatibility forms and invisible characters do not hide one), with the text
     /// as written where each matched.
     pub fn forbidden_in(&self, field: &str, text: &str) -> Vec<PolicyViolation> {
         let folded = Folded::new(text);
@@ -292,7 +300,7 @@ impl Policy {
                     rule: ViolationRule::Forbidden,
                     field: field.to_string(),
                     term: term.clone(),
-                    matched: Some(char_slice(text, start, end)),
+                    matched: Some(folded.quote(start, end)),
                     start: Some(start),
                     end: Some(end),
                 })
@@ -301,29 +309,40 @@ impl Policy {
     }
 
     /// Required hashtags absent from a caption (whole tags, both folded as the forbidden
-    /// terms are).
+    /// terms are). A tag that only shows as the required one, written with look-alike or
+    /// invisible characters, is no working hashtag: it is reported, with where it stands.
     pub fn missing_hashtags(&self, field: &str, caption: &str) -> Vec<PolicyViolation> {
-        let caption = fold(caption);
-        let tags: Vec<&str> = caption
-            .split(|c: char| {
-                c.is_whitespace() || matches!(c, ',' | '.' | '!' | '?' | ';' | ':' | ')' | '(')
-            })
-            .filter(|w| w.starts_with('#'))
-            .collect();
+        let folded = Folded::new(caption);
         self.required_hashtags
             .iter()
-            .filter(|tag| !tags.contains(&fold(tag).as_str()))
-            .map(|tag| PolicyViolation {
-                rule: ViolationRule::MissingHashtag,
-                field: field.to_string(),
-                term: tag.clone(),
-                matched: None,
-                start: None,
-                end: None,
+            .filter_map(|tag| {
+                let at = match folded.written(tag, inside_tag) {
+                    Written::Plainly(..) => return None,
+                    Written::Disguised(start, end) => Some((start, end)),
+                    Written::Absent => None,
+                };
+                Some(PolicyViolation {
+                    rule: ViolationRule::MissingHashtag,
+                    field: field.to_string(),
+                    term: tag.clone(),
+                    matched: at.map(|(start, end)| folded.quote(start, end)),
+                    start: at.map(|a| a.0),
+                    end: at.map(|a| a.1),
+                })
             })
             .collect()
     }
 }
+
+/// What continues a hashtag: anything but whitespace and the punctuation that ends one.
+fn inside_tag(c: char) -> bool {
+    !(c.is_whitespace() || matches!(c, ',' | '.' | '!' | '?' | ';' | ':' | ')' | '('))
+}
+
+/// Captions must carry the disclosure and the hashtags as written here, so they are written
+/// as they read (see [`crate::text::written_plainly`]).
+const LOOK_ALIKES: &str = "is written with look-alike or invisible characters, which networks \
+     do not read as the plain text: write it plainly";
 
 /// `text` trimmed; `raw` as sent, whose length the document's maxLength counts.
 fn check_disclosure(field: &str, raw: &str, text: &str, errors: &mut Vec<FieldError>) {
@@ -332,12 +351,15 @@ fn check_disclosure(field: &str, raw: &str, text: &str, errors: &mut Vec<FieldEr
     }
     if text.chars().any(char::is_control) {
         errors.push(FieldError::new(field, "contains control characters"));
+    } else if !written_plainly(text) {
+        errors.push(FieldError::new(field, LOOK_ALIKES));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::char_slice;
 
     fn policy() -> Policy {
         Policy {
@@ -388,21 +410,64 @@ mod tests {
     }
 
     #[test]
+    fn forbidden_terms_in_look_alike_letters_are_reported_as_written() {
+        let policy = Policy {
+            forbidden: vec!["rockstar".into(), "guaranteed".into(), "unlimited".into()],
+            ..Policy::default()
+        };
+        for (text, matched) in [
+            ("Join our rοckstar team", "rοckstar"),     // Greek ο
+            ("Join our rоckstar team", "rоckstar"),     // Cyrillic о
+            ("Bonus guarantееd for all", "guarantееd"), // Cyrillic е
+            ("Unlımıted leave", "Unlımıted"),           // dotless ı
+            ("Bonus GUАRАNTЕЕD", "GUАRАNTЕЕD"),         // Cyrillic А, Е
+            ("Bonus 𝐠𝐮𝐚𝐫𝐚𝐧𝐭𝐞𝐞𝐝", "𝐠𝐮𝐚𝐫𝐚𝐧𝐭𝐞𝐞𝐝"),         // mathematical bold
+            ("Bonus g\u{200b}uar\u{ad}anteed", "g\u{200b}uar\u{ad}anteed"),
+        ] {
+            let v = policy.forbidden_in("body", text);
+            assert_eq!(v.len(), 1, "{text:?}");
+            assert_eq!(v[0].matched.as_deref(), Some(matched), "{text:?}");
+            let (start, end) = (v[0].start.unwrap(), v[0].end.unwrap());
+            assert_eq!(char_slice(text, start, end), matched);
+        }
+        // French accents are letters of their own: "illimité" is not "illimite".
+        let accents = Policy {
+            forbidden: vec!["illimite".into()],
+            ..Policy::default()
+        };
+        assert!(accents.forbidden_in("body", "Congés illimités").is_empty());
+    }
+
+    #[test]
     fn hashtags_are_whole_tags() {
         assert!(policy()
             .missing_hashtags("c", "Great day #lifeatacme!")
             .is_empty());
-        assert_eq!(
-            policy()
-                .missing_hashtags("c", "Great day #LifeAtAcmeFake")
-                .len(),
-            1
-        );
         assert!(policy()
-            .missing_hashtags("c", "Great day ＃ＬｉｆｅＡｔＡｃｍｅ!")
+            .missing_hashtags("c", "Great day #LifeAtAcme\u{a0}!")
             .is_empty());
+        let missing = policy().missing_hashtags("c", "Great day #LifeAtAcmeFake");
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].matched, None);
+    }
+
+    #[test]
+    fn a_hashtag_written_in_look_alikes_is_no_working_hashtag() {
+        for tag in [
+            "＃ＬｉｆｅＡｔＡｃｍｅ",
+            "#Life\u{ad}AtAcme",
+            "#Life\u{200b}AtAcme",
+            "#LifeАtAcme", // Cyrillic А
+        ] {
+            let caption = format!("Great day {tag}!");
+            let missing = policy().missing_hashtags("c", &caption);
+            assert_eq!(missing.len(), 1, "{tag:?}");
+            assert_eq!(missing[0].matched.as_deref(), Some(tag));
+            assert_eq!(missing[0].start, Some(10));
+        }
+        // A plain copy beside it is enough.
         assert!(policy()
-            .missing_hashtags("c", "Great day #Life\u{ad}AtAcme\u{a0}!")
+            .missing_hashtags("c", "＃ＬｉｆｅＡｔＡｃｍｅ #LifeAtAcme")
             .is_empty());
     }
 
@@ -430,5 +495,25 @@ mod tests {
         }
         .normalized()
         .is_err());
+        // Look-alike forbidden terms are one term; a tag or disclosure must be plain.
+        let p = Policy {
+            forbidden: vec!["best".into(), "bеst".into()],
+            ..Policy::default()
+        }
+        .normalized()
+        .unwrap();
+        assert_eq!(p.forbidden, ["best"]);
+        for policy in [
+            Policy {
+                required_hashtags: vec!["#Life\u{200b}AtAcme".into()],
+                ..Policy::default()
+            },
+            Policy {
+                disclosure: "＃AcmeEmployee".into(),
+                ..Policy::default()
+            },
+        ] {
+            assert!(policy.normalized().is_err());
+        }
     }
 }

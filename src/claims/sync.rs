@@ -8,7 +8,7 @@ use super::model::{Claim, Found};
 use super::repo;
 use crate::db::DbConn;
 use crate::stories::Story;
-use crate::text::{char_slice, find_ignoring_case};
+use crate::text::Folded;
 
 fn story_language(story: &Story) -> Language {
     Language::parse(&story.language).unwrap_or(Language::En)
@@ -86,7 +86,9 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
     Ok(())
 }
 
-/// Where `needle` stands in a story (case-insensitively), and the words as written there.
+/// Where `needle` stands in a story, read as the policy reads terms (see [`Folded`]: case,
+/// spacing, look-alike letters and invisible characters aside), and the words as written
+/// there.
 pub(super) struct Located {
     pub field: String,
     pub start: usize,
@@ -96,11 +98,12 @@ pub(super) struct Located {
 
 pub(super) fn locate(texts: &[(String, String)], needle: &str) -> Option<Located> {
     texts.iter().find_map(|(field, text)| {
-        find_ignoring_case(text, needle, false).map(|(start, end)| Located {
+        let folded = Folded::new(text);
+        folded.find(needle, false).map(|(start, end)| Located {
             field: field.clone(),
             start,
             end,
-            quoted: char_slice(text, start, end),
+            quoted: folded.quote(start, end),
         })
     })
 }

@@ -1,12 +1,43 @@
 //! The text that goes out: the ambassador's words (or the suggested caption), the story's
 //! link replaced by the tracked link (or appended), and the org's disclosure (appended when
 //! missing), measured the way the network measures it.
+//!
+//! The disclosure counts as there only where it is written as it reads, so networks show and
+//! index it: a copy written with look-alike letters, fullwidth forms or invisible characters
+//! (`#em\u{200B}ployee`, `＃ｅｍｐｌｏｙｅｅ`) looks like it but is no working hashtag. Such a
+//! text is refused rather than given a second, real disclosure beside the fake one, which
+//! would read as a doubled tag: the ambassador writes it plainly or leaves it out.
 
 use crate::stories::captions::Network;
-use crate::text::Folded;
+use crate::text::{Folded, Written};
 
-/// Builds the final text of an external post.
-pub fn compose(base: &str, story_link: Option<&str>, tracked: &str, disclosure: &str) -> String {
+/// The disclosure is in the text only written with look-alike or invisible characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisguisedDisclosure {
+    /// The copy, as written.
+    pub written: String,
+}
+
+impl DisguisedDisclosure {
+    /// Why the text is refused, naming the disclosure and how to fix it.
+    pub fn message(&self, disclosure: &str) -> String {
+        format!(
+            "writes the disclosure {disclosure} as `{}`, with look-alike or invisible \
+             characters, so networks would not show it as {disclosure}: write it plainly, \
+             or leave it out and Vouch adds it",
+            self.written
+        )
+    }
+}
+
+/// Builds the final text of an external post, or refuses a text whose only copy of the
+/// disclosure is disguised.
+pub fn compose(
+    base: &str,
+    story_link: Option<&str>,
+    tracked: &str,
+    disclosure: &str,
+) -> Result<String, DisguisedDisclosure> {
     let mut text = base.trim().to_string();
     let mut tail: Vec<&str> = Vec::new();
     match story_link.map(str::trim).filter(|l| !l.is_empty()) {
@@ -15,8 +46,17 @@ pub fn compose(base: &str, story_link: Option<&str>, tracked: &str, disclosure: 
         _ => {}
     }
     let disclosure = disclosure.trim();
-    if !disclosure.is_empty() && Folded::new(&text).find(disclosure, true).is_none() {
-        tail.push(disclosure);
+    if !disclosure.is_empty() {
+        let folded = Folded::new(&text);
+        match folded.written(disclosure, char::is_alphanumeric) {
+            Written::Plainly(..) => {}
+            Written::Disguised(start, end) => {
+                return Err(DisguisedDisclosure {
+                    written: folded.quote(start, end),
+                })
+            }
+            Written::Absent => tail.push(disclosure),
+        }
     }
     if !tail.is_empty() {
         if !text.is_empty() {
@@ -24,7 +64,7 @@ pub fn compose(base: &str, story_link: Option<&str>, tracked: &str, disclosure: 
         }
         text.push_str(&tail.join(" "));
     }
-    text
+    Ok(text)
 }
 
 /// Replaces `link` where it stands as a whole URL (not inside a longer one, so

@@ -237,7 +237,22 @@ fn create_in(
         let text = match channel.network() {
             Some(network) => {
                 let tracked = super::model::tracked_url(&state.settings.server.public_url, &code);
-                let text = compose(&words, story.link_url.as_deref(), &tracked, &disclosure);
+                let text = match compose(&words, story.link_url.as_deref(), &tracked, &disclosure) {
+                    Ok(text) => text,
+                    Err(disguised) => {
+                        // The ambassador's words, once for every channel; else the story's
+                        // caption for this channel.
+                        let (at, whose) = match request.text {
+                            Some(_) => ("text".to_string(), "the text"),
+                            None => (field.clone(), "the story's suggested caption"),
+                        };
+                        let message = format!("{whose} {}", disguised.message(&disclosure));
+                        if !errors.iter().any(|e| e.field == at && e.message == message) {
+                            errors.push(FieldError::new(at, message));
+                        }
+                        continue;
+                    }
+                };
                 if let Err(m) = check_length(network, &text) {
                     errors.push(FieldError::new(&field, m));
                     continue;

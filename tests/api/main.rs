@@ -14,6 +14,7 @@ mod concurrency;
 mod consent;
 mod contract;
 mod detector;
+mod disguises;
 mod errors;
 mod faults;
 mod feed_cache;

@@ -26,6 +26,8 @@ mod tests;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::text::Reading;
+
 pub use normalize::normalize;
 
 #[derive(
@@ -129,6 +131,11 @@ pub fn detect(text: &str, language: Language) -> Vec<DetectedClaim> {
 }
 
 /// `detect` with an organisation's adjustment of the learned model (see `learned::refit`).
+///
+/// Sentences are split and judged on the text's reading form ([`crate::text::Reading`]:
+/// invisible characters, compatibility forms and look-alike letters undone), so a claim
+/// disguised with them is found as the plain one is; spans and text are those of the text
+/// as written.
 pub fn detect_adjusted(
     text: &str,
     language: Language,
@@ -145,21 +152,20 @@ pub struct Judged {
     pub hints: Vec<DetectedClaim>,
 }
 
-/// Judges every sentence of `text` once: claims above the threshold, hints just below it.
+/// Judges every sentence of `text` once, on its reading form: claims above the threshold,
+/// hints just below it, both with spans and text as written.
 pub fn judge(text: &str, language: Language, adjustment: Option<&learned::Adjustment>) -> Judged {
-    let chars: Vec<char> = text.chars().collect();
     let mut judged = Judged::default();
-    for (start, end) in sentences::split(&chars) {
-        let sentence: String = chars[start..end].iter().collect();
-        let assessment = learned::assess(&sentence, language, adjustment);
+    for sentence in read_sentences(text) {
+        let assessment = learned::assess(&sentence.reading, language, adjustment);
         if !assessment.claim && !assessment.close {
             continue;
         }
         let found = DetectedClaim {
-            start,
-            end,
-            normalized: normalize(&sentence),
-            text: sentence,
+            start: sentence.start,
+            end: sentence.end,
+            normalized: normalize(&sentence.written),
+            text: sentence.written,
             kind: assessment.kind,
             score: assessment.score,
             why: assessment.why,
@@ -176,14 +182,45 @@ pub fn judge(text: &str, language: Language, adjustment: Option<&learned::Adjust
 /// The sentences the hand-written rules alone flag, with their kind: the detector as it was
 /// before the learned model, kept for comparison (`examples/claims_eval.rs --report`).
 pub fn detect_rules(text: &str, language: Language) -> Vec<(usize, usize, ClaimKind)> {
-    let chars: Vec<char> = text.chars().collect();
-    sentences::split(&chars)
-        .into_iter()
-        .filter_map(|(start, end)| {
-            let sentence: String = chars[start..end].iter().collect();
-            Some((start, end, classify::analyse(&sentence, language).verdict?))
+    read_sentences(text)
+        .filter_map(|s| {
+            let kind = classify::analyse(&s.reading, language).verdict?;
+            Some((s.start, s.end, kind))
         })
         .collect()
+}
+
+/// A sentence of a text: its reading form, and where and how it is written.
+struct Sentence {
+    reading: String,
+    /// Char offsets into the text as written.
+    start: usize,
+    end: usize,
+    written: String,
+}
+
+/// The sentences of `text`, split on its reading form.
+fn read_sentences(text: &str) -> impl Iterator<Item = Sentence> {
+    let reading = Reading::new(text);
+    let original: Vec<char> = text.chars().collect();
+    let mut previous_end = 0;
+    sentences::split(reading.chars())
+        .into_iter()
+        .filter_map(move |(start, end)| {
+            let (from, to) = reading.original(start, end);
+            // One written char can read as several (`ﬁ`): sentences never share it.
+            let from = from.max(previous_end);
+            if from >= to {
+                return None;
+            }
+            previous_end = to;
+            Some(Sentence {
+                reading: reading.chars()[start..end].iter().collect(),
+                start: from,
+                end: to,
+                written: original[from..to].iter().collect(),
+            })
+        })
 }
 
 /// French words that are not also common English words.
@@ -275,7 +312,7 @@ const EN_WORDS: &[&str] = &[
 
 /// Detect when the language is unknown: guesses fr vs en from stopwords/accents, defaulting to En.
 pub fn guess_language(text: &str) -> Language {
-    let lower = text.to_lowercase();
+    let lower = crate::text::read(text).to_lowercase();
     let mut fr = 0usize;
     let mut en = 0usize;
     for word in lower.unicode_words() {

@@ -26,7 +26,9 @@ static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+").expect("val
 /// Symbols that change what a number means ("30%" vs "30€"), so they survive normalisation.
 const KEPT_SYMBOLS: &[char] = &['%', '€', '$', '£'];
 
-/// The text used to match a claim across edits: lowercase (with full case folding of `ß`),
+/// The text used to match a claim across edits: read as a reader sees it (invisible
+/// characters, compatibility forms and look-alike letters undone, see [`crate::text::read`],
+/// so a claim disguised with them has the plain one's key), lowercase (with full case folding of `ß`),
 /// punctuation and emoji removed, whitespace (incl. NBSP/narrow NBSP) collapsed, thousands
 /// separators removed ("50,000" / "50 000" / "50.000" → "50000"), decimal commas read as
 /// points. Accents are kept ("côte" ≠ "cote"): ambassadors edit wording, not spelling, and
@@ -34,7 +36,10 @@ const KEPT_SYMBOLS: &[char] = &['%', '€', '$', '£'];
 /// to their number, because "30%" and "30€" are different claims.
 pub fn normalize(sentence: &str) -> String {
     // Full case folding: "STRASSE" and "straße" are the same word to a reader.
-    let lower = sentence.to_lowercase().replace('ß', "ss");
+    // Read again once lower-cased: a capital and its letter are one (`Þ`, `þ` → `p`).
+    let lower = crate::text::read(&crate::text::read(sentence).to_lowercase())
+        .to_lowercase()
+        .replace('ß', "ss");
     // Spacing is collapsed first so "3 000" and "3   000" are read as the same number.
     let spaced = SPACES.replace_all(&lower, " ");
     let grouped = strip_thousands(&spaced);

@@ -1,5 +1,6 @@
 use super::*;
 
+mod disguise;
 mod props;
 
 fn kinds(text: &str, language: Language) -> Vec<ClaimKind> {
