@@ -5,16 +5,9 @@ use serde_json::{json, Value};
 use vouch::accounts::Role;
 
 use crate::helpers::stories::{company_story, AWARD};
-use crate::helpers::{fields, problem, spawn_app, Member, TestApp};
+use crate::helpers::{fields, problem, Member, TestApp};
 
-async fn setup() -> (TestApp, Member, Member, Member) {
-    let app = spawn_app().await;
-    let admin = app.org("acme").await;
-    let camille = app.member(&admin, "camille", Role::Moderator).await;
-    let amara = app.member(&admin, "amara", Role::Ambassador).await;
-    app.consent(&amara.token).await;
-    (app, admin, camille, amara)
-}
+use crate::helpers::shares::sharing_world as setup;
 
 async fn put_policy(app: &TestApp, admin: &Member, policy: Value) -> Value {
     let res = app

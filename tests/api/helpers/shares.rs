@@ -4,8 +4,21 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use vouch::accounts::Role;
+
 use super::stories::company_story;
-use super::TestApp;
+use super::{spawn_app, Member, TestApp};
+
+/// The sharing tests' world: an app, the admin of org `acme`, Camille its moderator and
+/// Amara an ambassador who agreed to the consent text.
+pub async fn sharing_world() -> (TestApp, Member, Member, Member) {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let camille = app.member(&admin, "camille", Role::Moderator).await;
+    let amara = app.member(&admin, "amara", Role::Ambassador).await;
+    app.consent(&amara.token).await;
+    (app, admin, camille, amara)
+}
 
 impl TestApp {
     /// When the queued publishing jobs are due.
