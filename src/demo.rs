@@ -397,6 +397,9 @@ pub fn seed_careers(
                     created_at: now,
                     updated_at: now,
                     version: 0,
+                    post_state: None,
+                    post_reason: None,
+                    post_changed_at: None,
                 },
             )?;
         }

@@ -267,6 +267,9 @@ fn create_in(
             created_at: now,
             updated_at: now,
             version: 0,
+            post_state: None,
+            post_reason: None,
+            post_changed_at: None,
         });
     }
     if !errors.is_empty() {
