@@ -11,5 +11,6 @@ pub mod repo;
 pub mod retract;
 pub mod routes;
 pub mod service;
+pub mod takedown;
 
 pub use model::{Channel, PostState, Share, ShareStatus};
