@@ -152,9 +152,11 @@ pub async fn archive(
     .await
 }
 
-/// Retracts an approved or archived story: it leaves every feed and public read at once.
+/// Retracts a story, whatever its status (a retracted one: 409): it leaves every feed and
+/// public read at once, its waiting shares are cancelled and every post of it is taken down
+/// (whatever the org's `when_unpublishable`).
 #[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = StoryView), (status = 409, body = Problem, description = "The story is already retracted"), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/retract")]
 pub async fn retract(
     state: web::Data<AppState>,
