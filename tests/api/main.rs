@@ -32,3 +32,4 @@ mod publishing;
 mod service;
 mod shares;
 mod stories;
+mod takedown;
