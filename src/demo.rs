@@ -130,7 +130,7 @@ fn stories_for(
         claims::service::decide_in(conn, state, moderator, &claim.id, evidence, &IfMatch::any())?;
     }
     let approved = stories::StoryStatus::Draft.submit()?.approve()?;
-    set_status(conn, &story, |story| stories::Story {
+    set_status(conn, state, &story, |story| stories::Story {
         status: approved.as_str().into(),
         submitted_at: Some(now),
         review_notified_at: Some(now),
@@ -148,7 +148,7 @@ fn stories_for(
     )
     .validate(false, now)?;
     let held = stories::service::insert(conn, moderator, StoryKind::Company, &four_days)?;
-    submit(conn, held)?;
+    submit(conn, state, held)?;
 
     let first_year = draft(
         "My first year at Acme",
@@ -160,7 +160,7 @@ fn stories_for(
     .validate(false, now)?;
     let testimonial =
         stories::service::insert(conn, ambassador, StoryKind::Testimonial, &first_year)?;
-    submit(conn, testimonial)?;
+    submit(conn, state, testimonial)?;
     Ok(story.id)
 }
 
@@ -187,10 +187,10 @@ fn sharing(
     Ok(())
 }
 
-fn submit(conn: &mut DbConn, story: stories::Story) -> AppResult<()> {
+fn submit(conn: &mut DbConn, state: &AppState, story: stories::Story) -> AppResult<()> {
     let next = story.status().submit()?;
     let now = ids::now();
-    set_status(conn, &story, |story| stories::Story {
+    set_status(conn, state, &story, |story| stories::Story {
         status: next.as_str().into(),
         submitted_at: Some(now),
         ..story
@@ -200,11 +200,13 @@ fn submit(conn: &mut DbConn, story: stories::Story) -> AppResult<()> {
 /// Moves a seeded story through the story's command path, so its stored verdict is right.
 fn set_status(
     conn: &mut DbConn,
+    state: &AppState,
     story: &stories::Story,
     to: impl FnOnce(stories::Story) -> stories::Story,
 ) -> AppResult<()> {
     stories::command::change(
         conn,
+        state,
         &story.org_id,
         &story.id,
         &IfMatch::any(),
@@ -397,6 +399,9 @@ pub fn seed_careers(
                     created_at: now,
                     updated_at: now,
                     version: 0,
+                    post_state: None,
+                    post_reason: None,
+                    post_changed_at: None,
                 },
             )?;
         }

@@ -137,8 +137,9 @@ impl Application {
 /// Stories written before verdicts were stored get theirs before the first request.
 async fn refresh_verdicts(state: &AppState) -> anyhow::Result<()> {
     loop {
-        let done = db::run(&state.pool, |conn| {
-            stories::command::refresh_stale(conn, ids::now())
+        let st = state.clone();
+        let done = db::run(&state.pool, move |conn| {
+            stories::command::refresh_stale(conn, &st, ids::now())
         })
         .await
         .map_err(|e| anyhow::anyhow!("refreshing stored verdicts: {e}"))?;

@@ -351,7 +351,8 @@ pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> A
     let policy = policy
         .normalized()?
         .with_checked_urls(state.settings.security.allow_private_urls)?;
-    db::run(&state.pool, move |conn| -> AppResult<_> {
+    let state = state.clone();
+    db::run(&state.pool.clone(), move |conn| -> AppResult<_> {
         db::transaction(conn, |conn| -> AppResult<_> {
             let mut policy = policy;
             if policy.disclosure.is_empty() {
@@ -359,8 +360,9 @@ pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> A
             }
             let raw = serde_json::to_string(&policy).map_err(anyhow::Error::from)?;
             repo::set_policy(conn, &caller.org_id, &raw, &policy.disclosure, ids::now())?;
-            // Every story's stored verdict follows the new policy in the same transaction.
-            crate::stories::command::refresh_org(conn, &caller.org_id)?;
+            // Every story's stored verdict follows the new policy in the same transaction, and
+            // so do the posts of those it makes unpublishable.
+            crate::stories::command::refresh_org(conn, &state, &caller.org_id)?;
             audit::by_user(
                 conn,
                 &caller,

@@ -54,6 +54,36 @@ pub struct Policy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 2048)]
     pub retracted_link_fallback_url: Option<String>,
+    /// What happens to a story's posts already out when it stops being publishable (a claim
+    /// added, disputed or lapsed, an edit back to review, a policy breach, an expiry):
+    /// `take_down` (default) deletes them at the networks at once; `hold_for_review` keeps
+    /// them up and mails the comms team, who take them down with
+    /// `POST /stories/{id}/take-down` or let them stand by approving the story again. A
+    /// judgement against the story (a claim refuted, changes requested, a rejection, a
+    /// retraction) takes them down either way.
+    #[serde(default)]
+    pub when_unpublishable: WhenUnpublishable,
+}
+
+/// What happens to a story's posts out there when it stops being publishable: `take_down`
+/// (deleted at the networks at once) or `hold_for_review` (kept up until a moderator decides).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenUnpublishable {
+    /// Delete the story's posts at the networks, cancel what waits: nothing stays out.
+    #[default]
+    TakeDown,
+    /// Keep the posts up and tell the moderators, who decide.
+    HoldForReview,
+}
+
+impl WhenUnpublishable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WhenUnpublishable::TakeDown => "take_down",
+            WhenUnpublishable::HoldForReview => "hold_for_review",
+        }
+    }
 }
 
 fn default_shares_per_day() -> u32 {
@@ -78,6 +108,7 @@ impl Default for Policy {
             cpm_rates: BTreeMap::new(),
             cpc_rates: BTreeMap::new(),
             retracted_link_fallback_url: None,
+            when_unpublishable: WhenUnpublishable::TakeDown,
         }
     }
 }
@@ -257,6 +288,7 @@ impl Policy {
                 cpm_rates: self.cpm_rates,
                 cpc_rates: self.cpc_rates,
                 retracted_link_fallback_url,
+                when_unpublishable: self.when_unpublishable,
             })
         } else {
             Err(AppError::Validation(errors))

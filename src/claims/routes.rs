@@ -110,7 +110,7 @@ pub async fn add_claim(
     let (id, body) = (id.into_inner(), body.0);
     let user_id = caller.id.clone();
     let fingerprint = idempotency::fingerprint(&format!("POST /stories/{id}/claims"), &body)?;
-    let create = service::add_manual(caller.user, id, body.text, body.kind)?;
+    let create = service::add_manual(&state, caller.user, id, body.text, body.kind)?;
     idempotency::once(
         &state,
         &user_id,

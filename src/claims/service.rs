@@ -18,7 +18,6 @@ use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::http::preconditions::IfMatch;
 use crate::ids;
-use crate::moderation::cascade;
 use crate::state::AppState;
 use crate::stories::view::StoryView;
 use crate::stories::{self, Story};
@@ -123,6 +122,7 @@ fn judge_text(
 /// A moderator marks text the detector missed as a claim; returns what writes it, to run in
 /// the request's transaction (with its `Idempotency-Key` record).
 pub fn add_manual(
+    state: &AppState,
     caller: AuthUser,
     story_id: String,
     text: String,
@@ -132,10 +132,12 @@ pub fn add_manual(
     if text.chars().count() < 3 || text.chars().count() > 1000 {
         return Err(AppError::validation("text", "must be 3 to 1000 characters"));
     }
+    let state = state.clone();
     Ok(move |conn: &mut DbConn| {
         let org_id = caller.org_id.clone();
         let (story, ()) = stories::command::change(
             conn,
+            &state,
             &org_id,
             &story_id,
             &IfMatch::any(),
@@ -286,7 +288,7 @@ pub async fn decide(
 /// `decide` inside the caller's transaction, through the story's command path: the claim
 /// is read again under the story's lock, so a verdict never lands on a claim that a
 /// concurrent edit removed (409), and the gate is judged on what is committed. Disputing or
-/// refuting a claim of a story that was out withdraws it (the cascade).
+/// refuting a claim of a story that was out withdraws it (the command path's cascade).
 pub fn decide_in(
     conn: &mut DbConn,
     state: &AppState,
@@ -303,6 +305,7 @@ pub fn decide_in(
         .story_id;
     let (story, ()) = stories::command::change(
         conn,
+        state,
         &caller.org_id,
         &story_id,
         expected,
@@ -316,7 +319,7 @@ pub fn decide_in(
                     )
                 })?;
             separate_verifier(conn, caller, &story, &claim)?;
-            apply_verdict(conn, state, caller, &story, &claim, &verdict)?;
+            apply_verdict(conn, caller, &story, &claim, &verdict)?;
             Ok((story, ()))
         },
     )?;
@@ -344,7 +347,6 @@ fn separate_verifier(
 
 fn apply_verdict(
     conn: &mut DbConn,
-    state: &AppState,
     caller: &AuthUser,
     story: &Story,
     claim: &Claim,
@@ -407,15 +409,6 @@ fn apply_verdict(
         tuning::DISMISSAL
     };
     tuning::record(conn, story, &claim.text, is_claim, source)?;
-    if matches!(status, ClaimStatus::Disputed | ClaimStatus::Refuted) {
-        cascade::story_withdrawn(
-            conn,
-            state,
-            story,
-            Some(&caller.id),
-            &format!("claim \"{}\" {}", claim.text, status.as_str()),
-        )?;
-    }
     Ok(())
 }
 

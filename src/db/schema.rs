@@ -300,6 +300,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        post_state -> Nullable<Text>,
+        post_reason -> Nullable<Text>,
+        post_changed_at -> Nullable<Timestamp>,
     }
 }
 

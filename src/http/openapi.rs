@@ -44,6 +44,7 @@ use crate::{
         moderation::routes::request_changes,
         moderation::routes::archive,
         moderation::routes::retract,
+        moderation::routes::take_down,
         moderation::routes::review_queue,
         claims::routes::check,
         claims::routes::add_claim,

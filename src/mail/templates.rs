@@ -91,6 +91,50 @@ pub fn story_withdrawn(to: &str, title: &str, cause: &str) -> Mail {
     }
 }
 
+/// A story an ambassador shared stopped being publishable, and the org holds posts already
+/// out for review: what waited is cancelled, what is out stays up for now.
+pub fn story_on_hold(to: &str, title: &str, cause: &str) -> Mail {
+    Mail {
+        to: to.to_string(),
+        subject: format!("\"{title}\" is back in review"),
+        body: format!(
+            "Hello,\n\nThe story \"{title}\" can no longer be shared ({cause}).\n\n\
+             Your shares of it that had not gone out are cancelled. Posts already published \
+             stay up while the comms team reviews the story; if they take them down, you will \
+             hear from Vouch. You need do nothing.\n"
+        ),
+    }
+}
+
+/// The comms team: a story with posts out stopped being publishable, and the org's policy
+/// holds them. `take_down` says how to take them all down in one request.
+pub fn posts_held(
+    to: &str,
+    title: &str,
+    cause: &str,
+    held: usize,
+    take_down: &str,
+    docs: &str,
+) -> Mail {
+    let posts = if held == 1 {
+        "1 post stays".to_string()
+    } else {
+        format!("{held} posts stay")
+    };
+    Mail {
+        to: to.to_string(),
+        subject: format!("Posts of \"{title}\" are up while it is not publishable"),
+        body: format!(
+            "Hello,\n\nThe story \"{title}\" stopped being publishable ({cause}).\n\n\
+             The org's policy holds posts for review: {posts} up at the networks until you \
+             decide. Approving the story again (its claims verified) lets them stand. To take \
+             every post of it down at once, send, signed in as a moderator:\n\n  \
+             POST {take_down}\n  Authorization: Bearer <your access token>\n\n\
+             (the operation `take_down` in {docs}). Its waiting shares are already cancelled.\n"
+        ),
+    }
+}
+
 /// A connected account the network no longer accepts.
 pub fn reconnect(to: &str, network: &str, handle: &str, why: &str) -> Mail {
     Mail {

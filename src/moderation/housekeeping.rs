@@ -1,5 +1,6 @@
 //! Periodic upkeep of story statuses: an approved story past its expiry becomes `archived`,
-//! through the story's command path like any other change.
+//! through the story's command path like any other change (so its posts come down, or are
+//! held, as the org's policy says).
 
 use super::repo;
 use crate::audit;
@@ -12,12 +13,13 @@ use crate::stories::{command, Story};
 
 /// Archives every approved story whose expiry has passed; returns how many.
 pub async fn archive_expired(state: &AppState) -> AppResult<usize> {
-    db::run(&state.pool, |conn| -> AppResult<usize> {
+    let st = state.clone();
+    db::run(&state.pool, move |conn| -> AppResult<usize> {
         let now = ids::now();
         let mut archived = 0;
         for story in repo::expired_approved(conn, now)? {
             // Under the lock the story may have moved on (another instance archived it).
-            let done = command::change(conn, &story.org_id, &story.id, &IfMatch::any(), None, |conn, story| {
+            let done = command::change(conn, &st, &story.org_id, &story.id, &IfMatch::any(), None, |conn, story| {
                 if story.status().archive().is_err() || story.expires_at.is_none_or(|t| t > now) {
                     return Ok((story, false));
                 }

@@ -61,8 +61,9 @@ pub fn spawn_periodic(state: AppState, interval: Duration) {
             if let Err(e) = digest::run_once(&state).await {
                 tracing::error!(error = %e, "review digest failed");
             }
-            let refreshed = db::run(&state.pool, |conn| {
-                crate::stories::command::refresh_stale(conn, crate::ids::now())
+            let st = state.clone();
+            let refreshed = db::run(&state.pool, move |conn| {
+                crate::stories::command::refresh_stale(conn, &st, crate::ids::now())
             })
             .await;
             if let Err(e) = refreshed {

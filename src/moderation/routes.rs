@@ -1,10 +1,10 @@
 //! HTTP for moderation: submit, the decisions, and the review queue.
 
-use actix_web::{get, post, web};
+use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::service::{self, Decision, ReviewQueue};
+use super::service::{self, Decision, ReviewQueue, TakeDown};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::MaybeJson;
@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(request_changes)
         .service(archive)
         .service(retract)
+        .service(take_down)
         .service(review_queue);
 }
 
@@ -151,9 +152,11 @@ pub async fn archive(
     .await
 }
 
-/// Retracts an approved or archived story: it leaves every feed and public read at once.
+/// Retracts a story, whatever its status (a retracted one: 409): it leaves every feed and
+/// public read at once, its waiting shares are cancelled and every post of it is taken down
+/// (whatever the org's `when_unpublishable`).
 #[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
-    responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = StoryView), (status = 409, body = Problem, description = "The story is already retracted"), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/retract")]
 pub async fn retract(
     state: web::Data<AppState>,
@@ -172,6 +175,24 @@ pub async fn retract(
         expected,
     )
     .await
+}
+
+/// Takes every post of a story that is not publishable down at once, whatever the org's
+/// `when_unpublishable` (the one click after posts were held for review): its waiting shares
+/// are cancelled and each post's deletion at its network is queued, those whose removal
+/// failed before included. Idempotent: a repeat answers 202 with nothing more to do. Each
+/// share's `post` tells how its post ended.
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path)),
+    responses((status = 202, body = TakeDown, description = "Done, or nothing left to do: the removals are queued as jobs"),
+        (status = 409, body = Problem, description = "The story is publishable: retract it to take its posts down")))]
+#[post("/stories/{id}/take-down")]
+pub async fn take_down(
+    state: web::Data<AppState>,
+    caller: Authorized<role::Moderator>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let done = service::take_down(&state, caller.user, id.into_inner()).await?;
+    Ok(HttpResponse::Accepted().json(done))
 }
 
 /// Stories in review, oldest first, with how long each has waited and counts per status.

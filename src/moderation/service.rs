@@ -74,10 +74,12 @@ pub async fn submit(
     id: String,
     expected: IfMatch,
 ) -> AppResult<StoryView> {
-    db::run_atomic(&state.pool, move |conn| -> AppResult<_> {
+    let state = state.clone();
+    db::run_atomic(&state.pool.clone(), move |conn| -> AppResult<_> {
         let org_id = caller.org_id.clone();
         let (story, ()) = command::change(
             conn,
+            &state,
             &org_id,
             &id,
             &expected,
@@ -116,7 +118,8 @@ pub async fn submit(
 /// Applies a moderator's decision through the story's command path, so it is judged on the
 /// committed story and its claims. Approval passes the authenticity gate first: a 409 lists
 /// every claim and policy breach that blocks it. The author's mail is queued in the same
-/// transaction (the outbox), so it is sent even if the relay is down right now.
+/// transaction (the outbox), so it is sent even if the relay is down right now. A decision
+/// that leaves the story unpublishable takes its posts down (or holds them) on that path.
 pub async fn decide(
     state: &AppState,
     caller: AuthUser,
@@ -128,7 +131,7 @@ pub async fn decide(
     let state = state.clone();
     db::run_atomic(&state.pool.clone(), move |conn| -> AppResult<_> {
         let org_id = caller.org_id.clone();
-        let (story, ()) = command::change(conn, &org_id, &id, &expected, Some(&caller.id), |conn, story| {
+        let (story, ()) = command::change(conn, &state, &org_id, &id, &expected, Some(&caller.id), |conn, story| {
             let from = story.status();
             let next = match &decision {
                 Decision::Approve { .. } => from.approve()?,
@@ -140,15 +143,6 @@ pub async fn decide(
             let now = ids::now();
             if matches!(decision, Decision::Approve { .. }) {
                 approvable(conn, &caller, &story, now)?;
-            }
-            if matches!(decision, Decision::Retract { .. }) {
-                cascade::story_withdrawn(
-                    conn,
-                    &state,
-                    &story,
-                    Some(&caller.id),
-                    &format!("retracted: {}", why.as_deref().unwrap_or("")),
-                )?;
             }
             audit::by_user(
                 conn,
@@ -176,6 +170,49 @@ pub async fn decide(
             ))
         })?;
         view_one(conn, story)
+    })
+    .await
+}
+
+/// What `POST /stories/{id}/take-down` did: counts of this call (a repeat finds nothing
+/// left: both 0). The deletions themselves run as jobs; each share's `post` tells how each
+/// ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TakeDown {
+    pub story_id: String,
+    /// Shares that had not gone out, now cancelled.
+    #[schema(minimum = 0)]
+    pub cancelled: usize,
+    /// Posts whose deletion at the network is now queued (held ones, and those whose
+    /// removal failed or was refused before, included).
+    #[schema(minimum = 0)]
+    pub removals_queued: usize,
+}
+
+/// Takes every post of a story that is not publishable down, whatever the org's policy (the
+/// one-click answer to posts held for review). The org row, then the story row, are locked,
+/// in the command path's order, so no share of it is created or changed meanwhile.
+pub async fn take_down(state: &AppState, caller: AuthUser, id: String) -> AppResult<TakeDown> {
+    if !ids::is_id(&id) {
+        return Err(AppError::NotFound);
+    }
+    let state = state.clone();
+    db::run_atomic(&state.pool.clone(), move |conn| -> AppResult<_> {
+        accounts::repo::bump_content_version(conn, &caller.org_id)?;
+        let story = crate::stories::repo::lock_in_org(conn, &caller.org_id, &id)?
+            .ok_or(AppError::NotFound)?;
+        if story.publishable_at(ids::now()) {
+            return Err(AppError::conflict_with(
+                "the story is publishable: its posts stand; retract it to take them down",
+                serde_json::json!({ "current_status": story.status }),
+            ));
+        }
+        let done = cascade::take_down_now(conn, &state, &story, &caller.id)?;
+        Ok(TakeDown {
+            story_id: story.id,
+            cancelled: done.cancelled,
+            removals_queued: done.removals_queued,
+        })
     })
     .await
 }

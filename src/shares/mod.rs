@@ -5,10 +5,12 @@
 pub mod compose;
 pub mod model;
 pub mod originality;
+pub mod post;
 pub mod publish;
 pub mod repo;
 pub mod retract;
 pub mod routes;
 pub mod service;
+pub mod takedown;
 
-pub use model::{Channel, Share, ShareStatus};
+pub use model::{Channel, PostState, Share, ShareStatus};

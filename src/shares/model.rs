@@ -11,6 +11,8 @@ use crate::error::AppError;
 use crate::ids;
 use crate::stories::captions::Network;
 
+pub use super::post::{PostState, PostView};
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = shares)]
 pub struct Share {
@@ -34,6 +36,11 @@ pub struct Share {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// What became of its post after the story stopped being publishable (see `post`);
+    /// `None` while nothing did.
+    pub post_state: Option<String>,
+    pub post_reason: Option<String>,
+    pub post_changed_at: Option<NaiveDateTime>,
 }
 
 /// Where a share goes: a social network, or the company's careers page.
@@ -95,7 +102,7 @@ pub enum ShareStatus {
     Failed,
     /// Cancelled before publishing (by the ambassador, a moderator's rejection, a withdrawal).
     Cancelled,
-    /// Taken down after publishing (the story was retracted or a claim refuted).
+    /// Taken down after publishing (its story stopped being publishable, or was retracted).
     Retracted,
 }
 
@@ -184,6 +191,23 @@ impl Share {
     pub fn channel(&self) -> Option<Channel> {
         Channel::parse(&self.channel)
     }
+
+    /// What is recorded of its post's fate (`post_state`), if anything.
+    pub fn post_mark(&self) -> Option<PostState> {
+        self.post_state.as_deref().and_then(PostState::parse)
+    }
+
+    /// The same share with its post's fate recorded now, and why.
+    pub fn with_post(self, state: PostState, reason: Option<String>) -> Share {
+        let now = ids::now();
+        Share {
+            post_state: Some(state.as_str().into()),
+            post_reason: reason.or(self.post_reason.clone()),
+            post_changed_at: Some(now),
+            updated_at: now,
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -211,11 +235,14 @@ pub struct ShareView {
     /// the link travelled, not people.
     #[schema(minimum = 0)]
     pub previews: i64,
+    /// What became of the post: out, held, being removed, removed, or kept by the network.
+    pub post: PostView,
 }
 
 impl ShareView {
     pub fn of(share: Share, public_url: &str) -> ShareView {
         ShareView {
+            post: PostView::of(&share),
             channel: share.channel().unwrap_or(Channel::CareersPage),
             status: share.status(),
             tracked_url: tracked_url(public_url, &share.tracked_code),

@@ -85,6 +85,26 @@ async fn publish(state: &AppState, share_id: String) -> anyhow::Result<()> {
             if !due {
                 return Ok(Step::Wait(share.scheduled_at));
             }
+            // Its story stopped being publishable before this share's time, and nothing took
+            // it down yet (a verification lapsed, the window closed, before the upkeep ran):
+            // it does not go out. (A share already `publishing` may be out: it goes on, and
+            // a take-down queued meanwhile deletes it.)
+            if status == ShareStatus::Scheduled {
+                let story = crate::stories::service::load(conn, &share.org_id, &share.story_id)?;
+                if !story.publishable_at(now) {
+                    let why = "not published: the story stopped being publishable before its time";
+                    let cancelled = Share {
+                        status: status.cancel()?.as_str().into(),
+                        error: Some(why.into()),
+                        post_reason: Some(why.into()),
+                        post_changed_at: Some(now),
+                        updated_at: now,
+                        ..share
+                    };
+                    repo::save(conn, &cancelled)?;
+                    return Ok(Step::Nothing);
+                }
+            }
             if share.channel() == Some(Channel::CareersPage) {
                 let published = Share {
                     status: ShareStatus::Published.as_str().into(),

@@ -55,6 +55,9 @@ pub fn save(conn: &mut DbConn, share: &Share) -> QueryResult<bool> {
         shares::decided_at.eq(share.decided_at),
         shares::updated_at.eq(share.updated_at),
         shares::version.eq(share.version + 1),
+        shares::post_state.eq(&share.post_state),
+        shares::post_reason.eq(&share.post_reason),
+        shares::post_changed_at.eq(share.post_changed_at),
     ))
     .execute(conn)?;
     Ok(n == 1)

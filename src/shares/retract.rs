@@ -1,14 +1,14 @@
 //! Taking a published share down after its story was withdrawn, as a job: the careers page
 //! drops it at once; a network post is deleted where the network allows it (a post already
-//! gone counts as deleted).
+//! gone counts as deleted). The share's `post` says how it ended: `removed`, `kept_by_network`
+//! (the network refused) or `removal_failed` (nobody could ask it, or every attempt failed).
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Channel, Share, ShareStatus};
+use super::model::{Channel, PostState, Share, ShareStatus};
 use super::repo;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::ids;
 use crate::jobs::{Defer, Job};
 use crate::networks::NetworkError;
 use crate::social::tokens;
@@ -25,6 +25,17 @@ impl Job for RetractShare {
 
     async fn run(self, state: AppState) -> anyhow::Result<()> {
         retract(&state, self.share_id).await
+    }
+
+    async fn give_up(self, state: AppState, error: String) -> anyhow::Result<()> {
+        kept(
+            &state,
+            self.share_id,
+            PostState::RemovalFailed,
+            format!("withdrawn, but the post could not be deleted: every attempt failed ({error})"),
+        )
+        .await?;
+        Ok(())
     }
 }
 
@@ -45,7 +56,7 @@ async fn retract(state: &AppState, share_id: String) -> anyhow::Result<()> {
                     "share {id} is still being published; retracting it next time"
                 ))),
                 ShareStatus::Published if share.channel() == Some(Channel::CareersPage) => {
-                    mark(conn, share, None)?;
+                    mark(conn, share)?;
                     Ok(Step::Nothing)
                 }
                 ShareStatus::Published => {
@@ -58,7 +69,9 @@ async fn retract(state: &AppState, share_id: String) -> anyhow::Result<()> {
                                 "withdrawn, but the {} post could not be deleted: the account is no longer connected",
                                 share.channel
                             );
-                            repo::save(conn, &Share { error: Some(note), updated_at: ids::now(), ..share })?;
+                            let kept = Share { error: Some(note.clone()), ..share }
+                                .with_post(PostState::RemovalFailed, Some(note));
+                            repo::save(conn, &kept)?;
                             Ok(Step::Nothing)
                         }
                     }
@@ -90,23 +103,19 @@ async fn retract(state: &AppState, share_id: String) -> anyhow::Result<()> {
             anyhow::bail!("{kind}: {e}")
         }
         Err(e) => {
-            let note = format!("withdrawn, but {kind} refused to delete the post: {e}");
-            db::run(&state.pool, move |conn| {
-                db::transaction(conn, |conn| -> AppResult<()> {
-                    if let Some(s) = repo::lock(conn, &share_id)? {
-                        repo::save(
-                            conn,
-                            &Share {
-                                error: Some(note),
-                                updated_at: ids::now(),
-                                ..s
-                            },
-                        )?;
-                    }
-                    Ok(())
-                })
-            })
-            .await?;
+            // A refusal by the network itself keeps the post there; a refused token or a
+            // network this server no longer reaches means nobody could ask.
+            let (state_of_post, note) = match &e {
+                NetworkError::Rejected(_) | NetworkError::Duplicate(_) => (
+                    PostState::KeptByNetwork,
+                    format!("withdrawn, but {kind} refused to delete the post: {e}"),
+                ),
+                _ => (
+                    PostState::RemovalFailed,
+                    format!("withdrawn, but the {kind} post could not be deleted: {e}"),
+                ),
+            };
+            kept(state, share_id, state_of_post, note).await?;
             return Ok(());
         }
     }
@@ -114,7 +123,7 @@ async fn retract(state: &AppState, share_id: String) -> anyhow::Result<()> {
         db::transaction(conn, |conn| -> AppResult<()> {
             if let Some(s) = repo::lock(conn, &share_id)? {
                 if s.status() == ShareStatus::Published {
-                    mark(conn, s, None)?;
+                    mark(conn, s)?;
                 }
             }
             Ok(())
@@ -124,16 +133,41 @@ async fn retract(state: &AppState, share_id: String) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn mark(conn: &mut db::DbConn, share: Share, note: Option<String>) -> AppResult<()> {
+/// The post is gone: the share is `retracted`, its post `removed`.
+fn mark(conn: &mut db::DbConn, share: Share) -> AppResult<()> {
     let status = share.status().retract()?;
     repo::save(
         conn,
         &Share {
             status: status.as_str().into(),
-            error: note.or(share.error.clone()),
-            updated_at: ids::now(),
-            ..share
+            ..share.with_post(PostState::Removed, None)
         },
     )?;
     Ok(())
+}
+
+/// The post stays up (`state` says why: refused, or nobody could ask); the note says so on
+/// the share, for its owner and the comms team.
+async fn kept(
+    state: &AppState,
+    share_id: String,
+    state_of_post: PostState,
+    note: String,
+) -> AppResult<()> {
+    db::run(&state.pool, move |conn| {
+        db::transaction(conn, |conn| -> AppResult<()> {
+            if let Some(s) = repo::lock(conn, &share_id)? {
+                if s.status() == ShareStatus::Published {
+                    let kept = Share {
+                        error: Some(note.clone()),
+                        ..s
+                    }
+                    .with_post(state_of_post, Some(note));
+                    repo::save(conn, &kept)?;
+                }
+            }
+            Ok(())
+        })
+    })
+    .await
 }

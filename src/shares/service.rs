@@ -1,5 +1,5 @@
 //! Share rules: who may share what, where, how often, in whose words; cancelling, reviewing,
-//! and what happens to shares when consent is withdrawn or a story is taken back.
+//! and what happens to shares when consent is withdrawn (a story taken back: `takedown`).
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use rand::distributions::{Alphanumeric, DistString};
@@ -282,6 +282,9 @@ fn create_in(
             created_at: now,
             updated_at: now,
             version: 0,
+            post_state: None,
+            post_reason: None,
+            post_changed_at: None,
         });
     }
     if !errors.is_empty() {
@@ -626,47 +629,6 @@ pub async fn decide(
         })
     })
     .await
-}
-
-/// A story stopped being publishable after it may have gone out: its waiting shares are
-/// cancelled now (a worker that claims one later finds it cancelled), each published one is
-/// taken down by a job, and every ambassador concerned gets one mail.
-pub fn story_withdrawn(
-    conn: &mut DbConn,
-    state: &AppState,
-    story: &Story,
-    cause: &str,
-) -> AppResult<()> {
-    let waiting = repo::of_story_in(conn, &story.id, &["pending_review", "scheduled"])?;
-    let published = repo::of_story_in(conn, &story.id, &["published", "publishing"])?;
-    let mut concerned: Vec<String> = waiting
-        .iter()
-        .chain(published.iter())
-        .map(|s| s.user_id.clone())
-        .collect();
-    concerned.sort();
-    concerned.dedup();
-    cancel_rows(conn, waiting, &format!("the story was withdrawn: {cause}"))?;
-    for share in &published {
-        jobs::enqueue(
-            conn,
-            state,
-            Some(&share.org_id),
-            &super::retract::RetractShare {
-                share_id: share.id.clone(),
-            },
-        )?;
-    }
-    for user_id in concerned {
-        let user = crate::accounts::service::user(conn, &story.org_id, &user_id)?;
-        mail::queue(
-            conn,
-            state,
-            Some(&story.org_id),
-            templates::story_withdrawn(&user.email, &story.title, cause),
-        )?;
-    }
-    Ok(())
 }
 
 /// Cancels the user's waiting shares (consent withdrawn); returns how many.

@@ -3,6 +3,10 @@
 //! the story row, applies the rule on the committed state, recomputes the gate's verdict and
 //! stores it with the row, all in one transaction with the caller's audit events and jobs.
 //! Each of these transactions also bumps the org's content version, first (see `touch`).
+//!
+//! Whatever stored the verdict, the story's shares follow it in the same transaction
+//! (`moderation::cascade::settled`): a story that is not publishable has nothing scheduled,
+//! and its posts out there are taken down, or held where the org's policy says so.
 
 use chrono::NaiveDateTime;
 
@@ -15,6 +19,8 @@ use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::preconditions::IfMatch;
 use crate::ids;
+use crate::moderation::cascade;
+use crate::state::AppState;
 use crate::text::search_key;
 
 /// Runs `rule` on the story `id` of `org_id` under its lock and stores the result.
@@ -23,6 +29,7 @@ use crate::text::search_key;
 /// `If-Match` is a 412 before anything runs.
 pub fn change<T>(
     conn: &mut DbConn,
+    state: &AppState,
     org_id: &str,
     id: &str,
     expected: &IfMatch,
@@ -41,6 +48,7 @@ pub fn change<T>(
         settle(conn, &mut updated, actor)?;
         save(conn, &updated)?;
         updated.version += 1;
+        cascade::settled(conn, state, &story, &updated, actor)?;
         Ok((updated, value))
     })
 }
@@ -61,8 +69,9 @@ pub fn create(conn: &mut DbConn, story: Story, topics: &[String]) -> AppResult<S
 }
 
 /// Recomputes a story's stored verdict (a verification expired, the org's policy changed,
-/// a row predates stored verdicts); writes only when something changed.
-pub fn refresh(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<()> {
+/// a row predates stored verdicts); writes, and acts on its shares, only when something
+/// changed.
+pub fn refresh(conn: &mut DbConn, state: &AppState, org_id: &str, id: &str) -> AppResult<()> {
     db::transaction(conn, |conn| {
         touch(conn, org_id)?;
         let Some(story) = repo::lock_in_org(conn, org_id, id)? else {
@@ -75,24 +84,25 @@ pub fn refresh(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<()> {
             && same_verdict(&story, &updated);
         if !unchanged {
             save(conn, &updated)?;
+            cascade::settled(conn, state, &story, &updated, None)?;
         }
         Ok(())
     })
 }
 
 /// Refreshes the verdicts that are missing or lapsed, across orgs; returns how many.
-pub fn refresh_stale(conn: &mut DbConn, now: NaiveDateTime) -> AppResult<usize> {
+pub fn refresh_stale(conn: &mut DbConn, state: &AppState, now: NaiveDateTime) -> AppResult<usize> {
     let stale = repo::stale_verdicts(conn, now, 500)?;
     for (org_id, id) in &stale {
-        refresh(conn, org_id, id)?;
+        refresh(conn, state, org_id, id)?;
     }
     Ok(stale.len())
 }
 
 /// Refreshes every story of an org (its policy changed), in the caller's transaction.
-pub fn refresh_org(conn: &mut DbConn, org_id: &str) -> AppResult<()> {
+pub fn refresh_org(conn: &mut DbConn, state: &AppState, org_id: &str) -> AppResult<()> {
     for id in repo::ids_in_org(conn, org_id)? {
-        refresh(conn, org_id, &id)?;
+        refresh(conn, state, org_id, &id)?;
     }
     Ok(())
 }

@@ -198,11 +198,12 @@ impl StoryStatus {
         }
     }
 
-    /// Retraction takes back what was (or could have been) published.
+    /// Retraction takes back whatever was (or could have been) published, from any status;
+    /// a retracted story is retracted once (a second retraction is a 409).
     pub fn retract(self) -> Result<StoryStatus, AppError> {
         match self {
-            StoryStatus::Approved | StoryStatus::Archived => Ok(StoryStatus::Retracted),
-            other => Err(other.refuse("retract")),
+            StoryStatus::Retracted => Err(self.refuse("retract")),
+            _ => Ok(StoryStatus::Retracted),
         }
     }
 
@@ -238,7 +239,16 @@ mod tests {
         assert!(Draft.approve().is_err());
         assert_eq!(InReview.reject().unwrap(), Rejected);
         assert_eq!(Approved.archive().unwrap(), Archived);
-        assert_eq!(Archived.retract().unwrap(), Retracted);
+        for s in [
+            Draft,
+            InReview,
+            Approved,
+            Rejected,
+            ChangesRequested,
+            Archived,
+        ] {
+            assert_eq!(s.retract().unwrap(), Retracted, "{s:?}");
+        }
         assert!(Retracted.retract().is_err());
         assert_eq!(Approved.edit_content().unwrap(), InReview);
         assert_eq!(Approved.edit_metadata().unwrap(), Approved);

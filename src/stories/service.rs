@@ -188,9 +188,10 @@ pub async fn update(
     expected: IfMatch,
 ) -> AppResult<StoryView> {
     let allow_private = state.settings.security.allow_private_urls;
-    db::run_atomic(&state.pool, move |conn| -> AppResult<_> {
+    let state = state.clone();
+    db::run_atomic(&state.pool.clone(), move |conn| -> AppResult<_> {
         let org_id = caller.org_id.clone();
-        let (story, ()) = command::change(conn, &org_id, &id, &expected, Some(&caller.id), |conn, story| {
+        let (story, ()) = command::change(conn, &state, &org_id, &id, &expected, Some(&caller.id), |conn, story| {
             if !may_edit(&caller, &story) {
                 return Err(AppError::forbidden("only the author (or the comms team, for company stories) may edit this story"));
             }

@@ -99,8 +99,8 @@ async fn a_claim_blocks_approval_until_verified_and_refuting_it_unpublishes() {
     assert_eq!(
         actions,
         [
-            "story.sent_back_to_review",
             "story.withdrawn",
+            "story.sent_back_to_review",
             "story.approved",
             "story.submitted",
             "story.created"

@@ -33,3 +33,4 @@ mod publishing;
 mod service;
 mod shares;
 mod stories;
+mod takedown;
