@@ -239,36 +239,30 @@ async fn a_claim_a_moderator_adds_takes_the_posts_down() {
     );
 }
 
-#[tokio::test]
-async fn disputing_a_claim_takes_the_posts_down() {
+/// A moderator's `verdict` on the shared story's claim, then its posts are down for `cause`.
+async fn a_verdict_takes_the_posts_down(verdict: &str, reason: &str, cause: &str) {
     let s = Shared::start("take_down").await;
     let res =
         s.w.app
             .claim_act(
                 &s.w.camille.token,
                 s.claim(),
-                "dispute",
-                json!({ "reason": "the certificate is being checked" }),
+                verdict,
+                json!({ "reason": reason }),
             )
             .await;
     assert_eq!(res.status(), 200);
-    s.assert_taken_down("disputed").await;
+    s.assert_taken_down(cause).await;
+}
+
+#[tokio::test]
+async fn disputing_a_claim_takes_the_posts_down() {
+    a_verdict_takes_the_posts_down("dispute", "the certificate is being checked", "disputed").await;
 }
 
 #[tokio::test]
 async fn refuting_a_claim_takes_the_posts_down() {
-    let s = Shared::start("take_down").await;
-    let res =
-        s.w.app
-            .claim_act(
-                &s.w.camille.token,
-                s.claim(),
-                "refute",
-                json!({ "reason": "the certificate was for 2023" }),
-            )
-            .await;
-    assert_eq!(res.status(), 200);
-    s.assert_taken_down("refuted").await;
+    a_verdict_takes_the_posts_down("refute", "the certificate was for 2023", "refuted").await;
 }
 
 #[tokio::test]
