@@ -8,6 +8,7 @@ use crate::careers::Careers;
 use crate::config::Settings;
 use crate::crypto::Sealer;
 use crate::db::Pool;
+use crate::jobs::Outbox;
 use crate::links::Links;
 use crate::mail::Mailer;
 use crate::networks::Networks;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub check_limiter: Arc<PerUser>,
     /// Seals secrets stored at rest (queued mail bodies, social tokens).
     pub sealer: Sealer,
+    /// Where use cases queue what leaves the process (mails, posts, deletions).
+    pub outbox: Outbox,
     /// The social networks' connectors, over one HTTP client.
     pub networks: Arc<Networks>,
     /// Rendered pages of the ambassadors' feed.
@@ -56,6 +59,10 @@ impl AppState {
             links: Arc::new(Links::default()),
             check_limiter: Arc::new(check_limiter),
             networks: Arc::new(networks),
+            outbox: Outbox {
+                max_attempts: settings.worker.max_attempts,
+                sealer: sealer.clone(),
+            },
             sealer,
             pool,
             settings: Arc::new(settings),

@@ -208,7 +208,7 @@ pub fn queue_invite(conn: &mut DbConn, state: &AppState, invited: &Invited) -> A
     let link = state.login_link(&invited.token);
     mail::queue(
         conn,
-        state,
+        &state.outbox,
         Some(&invited.org.id),
         templates::invite(
             &invited.user.email,
@@ -248,7 +248,7 @@ pub fn invite(
                 Some(_) => {
                     mail::queue(
                         conn,
-                        &state,
+                        &state.outbox,
                         None,
                         templates::invite_elsewhere(email.as_str(), &org.name),
                     )?;

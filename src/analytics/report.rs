@@ -86,7 +86,7 @@ pub fn send_due(conn: &mut DbConn, state: &AppState, today: NaiveDate) -> AppRes
             for to in &recipients {
                 mail::queue_with(
                     conn,
-                    state,
+                    &state.outbox,
                     Some(&org_id),
                     Mail {
                         to: to.clone(),

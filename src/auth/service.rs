@@ -91,7 +91,7 @@ pub async fn request_login_link(
             let link = state.login_link(&token);
             mail::queue(
                 conn,
-                &state,
+                &state.outbox,
                 Some(&user.org_id),
                 templates::login_link(&user.email, &user.display_name, &link, ttl_secs / 60),
             )

@@ -14,11 +14,21 @@ use std::future::Future;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::crypto::Sealer;
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::ids;
 use crate::state::AppState;
 use repo::JobRow;
+
+/// What writing to the outbox needs, and nothing more: how many attempts a job gets, and the
+/// sealer for what a job must not carry in clear (a mail's body). Use cases take this handle
+/// rather than the whole app state, so what they can reach is what they may do.
+#[derive(Clone)]
+pub struct Outbox {
+    pub max_attempts: i32,
+    pub sealer: Sealer,
+}
 
 /// A kind of job: its payload is the type itself, serialised as JSON.
 pub trait Job: Serialize + DeserializeOwned + Send + 'static {
@@ -47,17 +57,17 @@ pub struct Defer(pub chrono::NaiveDateTime);
 /// Queues `job` in the caller's transaction, due now.
 pub fn enqueue<J: Job>(
     conn: &mut DbConn,
-    state: &AppState,
+    outbox: &Outbox,
     org_id: Option<&str>,
     job: &J,
 ) -> AppResult<String> {
-    enqueue_at(conn, state, org_id, job, ids::now())
+    enqueue_at(conn, outbox, org_id, job, ids::now())
 }
 
 /// Queues `job` in the caller's transaction, due at `run_at`.
 pub fn enqueue_at<J: Job>(
     conn: &mut DbConn,
-    state: &AppState,
+    outbox: &Outbox,
     org_id: Option<&str>,
     job: &J,
     run_at: chrono::NaiveDateTime,
@@ -71,7 +81,7 @@ pub fn enqueue_at<J: Job>(
         status: repo::QUEUED.into(),
         run_at,
         attempts: 0,
-        max_attempts: state.settings.worker.max_attempts.max(1),
+        max_attempts: outbox.max_attempts.max(1),
         locked_by: None,
         locked_until: None,
         last_error: None,

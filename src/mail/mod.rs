@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{MailSettings, MailTransport, SmtpSecurity};
 use crate::db::DbConn;
 use crate::error::AppResult;
-use crate::jobs::{self, Job};
+use crate::jobs::{self, Job, Outbox};
 use crate::state::AppState;
 
 /// A message ready to send: one recipient, a subject and a plain-text body.
@@ -158,17 +158,17 @@ impl Job for SendMail {
 /// caused it is committed, and is retried while the relay is down.
 pub fn queue(
     conn: &mut DbConn,
-    state: &AppState,
+    outbox: &Outbox,
     org_id: Option<&str>,
     mail: Mail,
 ) -> AppResult<()> {
-    queue_with(conn, state, org_id, mail, Vec::new())
+    queue_with(conn, outbox, org_id, mail, Vec::new())
 }
 
 /// `queue` with files attached.
 pub fn queue_with(
     conn: &mut DbConn,
-    state: &AppState,
+    outbox: &Outbox,
     org_id: Option<&str>,
     mail: Mail,
     attachments: Vec<Attachment>,
@@ -176,9 +176,9 @@ pub fn queue_with(
     let job = SendMail {
         to: mail.to,
         subject: mail.subject,
-        sealed_body: state.sealer.seal(&mail.body)?,
+        sealed_body: outbox.sealer.seal(&mail.body)?,
         attachments,
     };
-    jobs::enqueue(conn, state, org_id, &job)?;
+    jobs::enqueue(conn, outbox, org_id, &job)?;
     Ok(())
 }

@@ -36,7 +36,7 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
                 for email in accounts::service::staff_emails(conn, &org_id)? {
                     mail::queue(
                         conn,
-                        &state,
+                        &state.outbox,
                         Some(&org_id),
                         templates::review_digest(&email, &entries),
                     )?;

@@ -154,7 +154,7 @@ pub async fn decide(
             let author = accounts::service::user(conn, &caller.org_id, &story.author_id)?;
             mail::queue(
                 conn,
-                &state,
+                &state.outbox,
                 Some(&org_id),
                 templates::decision(&author.email, &story.title, decision.name(), why.as_deref()),
             )?;

@@ -32,7 +32,7 @@ pub fn schedule(conn: &mut DbConn, state: &AppState, share: &Share) -> AppResult
         let job = ReadMetrics {
             share_id: share.id.clone(),
         };
-        jobs::enqueue_at(conn, state, Some(&share.org_id), &job, at)?;
+        jobs::enqueue_at(conn, &state.outbox, Some(&share.org_id), &job, at)?;
     }
     Ok(())
 }

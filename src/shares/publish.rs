@@ -316,7 +316,7 @@ async fn fail(state: &AppState, share_id: &str, why: String) -> AppResult<()> {
             let owner = crate::accounts::service::user(conn, &failed.org_id, &failed.user_id)?;
             mail::queue(
                 conn,
-                &state2,
+                &state2.outbox,
                 Some(&failed.org_id),
                 templates::share_failed(&owner.email, &failed.channel, &why),
             )?;

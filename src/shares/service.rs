@@ -431,7 +431,7 @@ fn tracked_code() -> String {
 fn queue_publish(conn: &mut DbConn, state: &AppState, share: &Share) -> AppResult<()> {
     jobs::enqueue_at(
         conn,
-        state,
+        &state.outbox,
         Some(&share.org_id),
         &PublishShare {
             share_id: share.id.clone(),
@@ -616,7 +616,7 @@ pub async fn decide(
             let owner = crate::accounts::service::user(conn, &share.org_id, &share.user_id)?;
             mail::queue(
                 conn,
-                &state2,
+                &state2.outbox,
                 Some(&share.org_id),
                 templates::share_decision(
                     &owner.email,

@@ -82,7 +82,7 @@ pub fn take_down(
             conn,
             &share.with_post(PostState::RemovalQueued, Some(cause.to_string())),
         )? {
-            jobs::enqueue(conn, state, Some(&org_id), &job)?;
+            jobs::enqueue(conn, &state.outbox, Some(&org_id), &job)?;
             outcome.removals_queued += 1;
             concerned.insert(user);
         }
@@ -91,7 +91,7 @@ pub fn take_down(
         let user = crate::accounts::service::user(conn, &story.org_id, &user_id)?;
         mail::queue(
             conn,
-            state,
+            &state.outbox,
             Some(&story.org_id),
             templates::story_withdrawn(&user.email, &story.title, cause),
         )?;
@@ -124,7 +124,7 @@ pub fn hold(conn: &mut DbConn, state: &AppState, story: &Story, cause: &str) -> 
         let user = crate::accounts::service::user(conn, &story.org_id, &user_id)?;
         mail::queue(
             conn,
-            state,
+            &state.outbox,
             Some(&story.org_id),
             templates::story_on_hold(&user.email, &story.title, cause),
         )?;
@@ -136,7 +136,7 @@ pub fn hold(conn: &mut DbConn, state: &AppState, story: &Story, cause: &str) -> 
         for email in crate::accounts::service::staff_emails(conn, &story.org_id)? {
             mail::queue(
                 conn,
-                state,
+                &state.outbox,
                 Some(&story.org_id),
                 templates::posts_held(&email, &story.title, cause, outcome.held, &take_down, &docs),
             )?;

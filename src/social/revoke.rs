@@ -57,7 +57,7 @@ pub fn queue(conn: &mut DbConn, state: &AppState, account: &SocialAccount) -> Ap
     };
     jobs::enqueue(
         conn,
-        state,
+        &state.outbox,
         Some(&account.org_id),
         &RevokeTokens {
             account_id: account.id.clone(),

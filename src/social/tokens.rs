@@ -201,7 +201,7 @@ pub fn needs_reconnect(
         let user = crate::accounts::service::user(conn, &row.org_id, &row.user_id)?;
         mail::queue(
             conn,
-            state,
+            &state.outbox,
             Some(&row.org_id),
             templates::reconnect(&user.email, &row.network, &row.handle, why),
         )?;
@@ -227,7 +227,7 @@ pub fn warn_expiring(conn: &mut DbConn, state: &AppState) -> AppResult<usize> {
             let ends = account.token_expires_at.unwrap_or(now);
             mail::queue(
                 conn,
-                state,
+                &state.outbox,
                 Some(&account.org_id),
                 templates::access_ending(&user.email, &account.network, &account.handle, ends),
             )?;

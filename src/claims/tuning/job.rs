@@ -38,7 +38,12 @@ pub fn queue(conn: &mut DbConn, state: &AppState, org_id: &str) -> AppResult<Opt
     let job = Retrain {
         org_id: org_id.to_string(),
     };
-    Ok(Some(jobs::enqueue(conn, state, Some(org_id), &job)?))
+    Ok(Some(jobs::enqueue(
+        conn,
+        &state.outbox,
+        Some(org_id),
+        &job,
+    )?))
 }
 
 /// The schedule: a refit for every org whose moderators judged a sentence since its last
