@@ -38,7 +38,7 @@ pub enum Loaded {
 /// Loads the demo org unless it exists. Users start active so tokens can be issued at once.
 pub fn load(state: &AppState) -> anyhow::Result<Loaded> {
     let mut conn = state.pool.get()?;
-    if accounts::service::org_by_slug(&mut conn, DEMO_SLUG)?.is_some() {
+    if accounts::query::org_by_slug(&mut conn, DEMO_SLUG)?.is_some() {
         return Ok(Loaded::AlreadyThere);
     }
     let admin = Email::parse(DEMO_ADMIN).map_err(anyhow::Error::msg)?;
@@ -52,7 +52,7 @@ pub fn load(state: &AppState) -> anyhow::Result<Loaded> {
             Duration::days(7),
         )?;
         let org = invited.org;
-        let admin = accounts::service::activate(conn, invited.user, Role::Admin)?;
+        let admin = accounts::repo::activate(conn, invited.user, Role::Admin)?;
         let mut members = Vec::new();
         for (email, name, role) in MEMBERS {
             let email = Email::parse(email).map_err(|m| AppError::validation("email", m))?;
@@ -65,7 +65,7 @@ pub fn load(state: &AppState) -> anyhow::Result<Loaded> {
                 name,
                 Duration::days(7),
             )?;
-            let active = accounts::service::activate(conn, member.user, *role)?;
+            let active = accounts::repo::activate(conn, member.user, *role)?;
             members.push(AuthUser::from_user(active));
         }
         let shareable = stories_for(conn, state, &members[0], &members[1])?;
@@ -120,14 +120,21 @@ fn stories_for(
     )
     .validate(false, now)?;
     let story = stories::service::insert(conn, moderator, StoryKind::Company, &award)?;
-    for claim in claims::service::of_story(conn, &story.id)? {
+    for claim in claims::query::of_story(conn, &story.id)? {
         let evidence = claims::service::Verdict::verify(
             Some("https://www.top-employers.com/".into()),
             Some("Certificate received on 2026-01-15".into()),
             None,
             false,
         )?;
-        claims::service::decide_in(conn, state, moderator, &claim.id, evidence, &IfMatch::any())?;
+        crate::app::judge_claim::decide_in(
+            conn,
+            state,
+            moderator,
+            &claim.id,
+            evidence,
+            &IfMatch::any(),
+        )?;
     }
     let approved = stories::StoryStatus::Draft.submit()?.approve()?;
     set_status(conn, state, &story, |story| stories::Story {
@@ -204,7 +211,7 @@ fn set_status(
     story: &stories::Story,
     to: impl FnOnce(stories::Story) -> stories::Story,
 ) -> AppResult<()> {
-    stories::command::change(
+    crate::app::story_change::change(
         conn,
         state,
         &story.org_id,
@@ -221,7 +228,7 @@ fn set_status(
 /// goes through the story's command path, so topics, claims and the stored verdict are what
 /// the service itself would store; all in one transaction.
 pub fn seed_stories(conn: &mut DbConn, slug: &str, count: usize) -> AppResult<usize> {
-    let org = accounts::service::org_by_slug(conn, slug)?
+    let org = accounts::query::org_by_slug(conn, slug)?
         .ok_or_else(|| AppError::validation("org", format!("no org with slug `{slug}`")))?;
     let author = accounts::repo::list_users(conn, &org.id, Some(Role::Admin.as_str()), None, 1)?
         .pop()
@@ -302,7 +309,7 @@ pub fn seed_careers(
     count: usize,
 ) -> AppResult<usize> {
     use crate::shares::model::{Channel, Share, ShareStatus};
-    let org = accounts::service::org_by_slug(conn, slug)?
+    let org = accounts::query::org_by_slug(conn, slug)?
         .ok_or_else(|| AppError::validation("org", format!("no org with slug `{slug}`")))?;
     let version = consent::repo::current_text(conn, &org.id)?
         .map(|t| t.version)

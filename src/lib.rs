@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod analytics;
 pub mod api_keys;
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod careers;
@@ -139,7 +140,7 @@ async fn refresh_verdicts(state: &AppState) -> anyhow::Result<()> {
     loop {
         let st = state.clone();
         let done = db::run(&state.pool, move |conn| {
-            stories::command::refresh_stale(conn, &st, ids::now())
+            app::story_change::refresh_stale(conn, &st, ids::now())
         })
         .await
         .map_err(|e| anyhow::anyhow!("refreshing stored verdicts: {e}"))?;
@@ -154,7 +155,7 @@ fn start_background(state: &AppState) {
     let every =
         std::time::Duration::from_secs(state.settings.moderation.digest_interval_secs.max(1));
     jobs::worker::spawn(state);
-    moderation::spawn_periodic(state.clone(), every);
+    app::housekeeping::spawn_periodic(state.clone(), every);
 }
 
 /// `vouch worker`: the workers and periodic tasks alone, until SIGINT or SIGTERM.

@@ -209,10 +209,9 @@ async fn detector(state: &AppState, cmd: DetectorCommand) -> anyhow::Result<()> 
         DetectorCommand::Retrain { org } => {
             let st = state.clone();
             let queued = db::run(&state.pool, move |conn| -> Result<_, AppError> {
-                let found =
-                    vouch::accounts::service::org_by_slug(conn, &org)?.ok_or_else(|| {
-                        AppError::validation("org", format!("no org with slug `{org}`"))
-                    })?;
+                let found = vouch::accounts::query::org_by_slug(conn, &org)?.ok_or_else(|| {
+                    AppError::validation("org", format!("no org with slug `{org}`"))
+                })?;
                 vouch::claims::tuning::job::queue(conn, &st, &found.id)
             })
             .await?;
@@ -272,7 +271,7 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::Token { email } => {
             let email = Email::parse(&email).map_err(|m| AppError::validation("email", m))?;
             let mut conn = state.pool.get()?;
-            let user = accounts::service::by_email(&mut conn, &email)?
+            let user = accounts::query::by_email(&mut conn, &email)?
                 .with_context(|| format!("no user with email {email}"))?;
             if !user.may_sign_in() {
                 anyhow::bail!("{email} is disabled");
@@ -293,7 +292,7 @@ async fn admin(state: &AppState, cmd: AdminCommand) -> anyhow::Result<()> {
                 .map_err(|m: String| AppError::validation("role", m))?;
             let org_row = {
                 let mut conn = state.pool.get()?;
-                accounts::service::org_by_slug(&mut conn, &org)?
+                accounts::query::org_by_slug(&mut conn, &org)?
                     .with_context(|| format!("no org with slug `{org}`"))?
             };
             let invite = accounts::service::invite(state, None, org_row.id, email, role, name);

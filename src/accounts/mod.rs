@@ -2,6 +2,7 @@
 
 pub mod model;
 pub mod preferences;
+pub mod query;
 pub mod repo;
 pub mod routes;
 pub mod service;

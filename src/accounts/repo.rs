@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 
-use super::model::{Org, User};
+use super::model::{Org, Role, User, UserStatus};
 use crate::db::schema::{orgs, users};
 use crate::db::{DbConn, MultiBackend};
 
@@ -160,4 +160,28 @@ pub fn set_policy(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Records a sign-in; an invited user becomes active by signing in.
+pub fn signed_in(
+    conn: &mut DbConn,
+    user: User,
+    at: chrono::NaiveDateTime,
+) -> diesel::QueryResult<User> {
+    mark_signed_in(conn, &user.id, at)?;
+    Ok(User {
+        status: UserStatus::Active.as_str().into(),
+        last_login_at: Some(at),
+        ..user
+    })
+}
+
+/// Makes a seeded user active with `role` at once (demo data, tests): no invite to accept.
+pub fn activate(conn: &mut DbConn, user: User, role: Role) -> diesel::QueryResult<User> {
+    update_role_and_status(conn, &user.id, role.as_str(), UserStatus::Active.as_str())?;
+    Ok(User {
+        role: role.as_str().into(),
+        status: UserStatus::Active.as_str().into(),
+        ..user
+    })
 }

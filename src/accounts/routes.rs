@@ -55,7 +55,7 @@ pub async fn put_policy(
     body: ApiJson<Policy>,
 ) -> AppResult<web::Json<Policy>> {
     Ok(web::Json(
-        service::set_policy(&state, caller.user, body.0).await?,
+        crate::app::change_policy::set_policy(&state, caller.user, body.0).await?,
     ))
 }
 

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::model::{parse_display_name, parse_slug, Email, Org, Role, User, UserStatus};
 use super::preferences::{Preferences, PreferencesChange};
+use super::query::{policy_of, user};
 use super::repo;
 use crate::audit;
 use crate::auth::service::{create_link, LinkPurpose};
@@ -124,7 +125,7 @@ pub fn create_org(
             content_version: 0,
         };
         repo::insert_org(conn, &org)?;
-        crate::consent::service::seed(conn, &org.id)?;
+        crate::consent::repo::seed(conn, &org.id)?;
         audit::record(
             conn,
             audit::Entry {
@@ -274,106 +275,8 @@ pub fn invite(
     }
 }
 
-/// The org row, for other domains (policy, disclosure).
-pub fn org(conn: &mut DbConn, org_id: &str) -> AppResult<Org> {
-    repo::find_org(conn, org_id)?.ok_or(AppError::NotFound)
-}
-
-/// The user behind an address, whatever their org (sign-in, the CLI).
-pub fn by_email(conn: &mut DbConn, email: &Email) -> diesel::QueryResult<Option<User>> {
-    repo::find_user_by_email(conn, email.as_str())
-}
-
-/// The user a token or link names; their org comes with them.
-pub fn by_id(conn: &mut DbConn, id: &str) -> diesel::QueryResult<Option<User>> {
-    repo::find_user(conn, id)
-}
-
-/// A user of this org, if there is one (the token's subject, checked against its org).
-pub fn in_org(conn: &mut DbConn, org_id: &str, id: &str) -> diesel::QueryResult<Option<User>> {
-    repo::find_user_in_org(conn, org_id, id)
-}
-
-pub fn org_by_slug(conn: &mut DbConn, slug: &str) -> diesel::QueryResult<Option<Org>> {
-    repo::find_org_by_slug(conn, slug)
-}
-
-/// Records a sign-in; an invited user becomes active by signing in.
-pub fn signed_in(
-    conn: &mut DbConn,
-    user: User,
-    at: chrono::NaiveDateTime,
-) -> diesel::QueryResult<User> {
-    repo::mark_signed_in(conn, &user.id, at)?;
-    Ok(User {
-        status: UserStatus::Active.as_str().into(),
-        last_login_at: Some(at),
-        ..user
-    })
-}
-
-/// Makes a seeded user active with `role` at once (demo data, tests): no invite to accept.
-pub fn activate(conn: &mut DbConn, user: User, role: Role) -> diesel::QueryResult<User> {
-    repo::update_role_and_status(conn, &user.id, role.as_str(), UserStatus::Active.as_str())?;
-    Ok(User {
-        role: role.as_str().into(),
-        status: UserStatus::Active.as_str().into(),
-        ..user
-    })
-}
-
-/// A user of the org, or 404.
-pub fn user(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<User> {
-    repo::find_user_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)
-}
-
-/// Addresses of the org's active comms team (moderators and admins), for review notices.
-pub fn staff_emails(conn: &mut DbConn, org_id: &str) -> AppResult<Vec<String>> {
-    Ok(repo::staff_emails(conn, org_id)?)
-}
-
-/// The org's editorial policy, as the gate applies it.
-/// The org's policy; its `disclosure` is the org's (kept in its own column, shown in `/me`).
-pub fn policy_of(conn: &mut DbConn, org_id: &str) -> AppResult<Policy> {
-    let org = org(conn, org_id)?;
-    Ok(Policy {
-        disclosure: org.disclosure,
-        ..Policy::from_json(&org.policy)
-    })
-}
-
 pub async fn policy(state: &AppState, caller: AuthUser) -> AppResult<Policy> {
     db::run(&state.pool, move |conn| policy_of(conn, &caller.org_id)).await
-}
-
-/// Sets the org's editorial policy (admins).
-pub async fn set_policy(state: &AppState, caller: AuthUser, policy: Policy) -> AppResult<Policy> {
-    let policy = policy
-        .normalized()?
-        .with_checked_urls(state.settings.security.allow_private_urls)?;
-    let state = state.clone();
-    db::run(&state.pool.clone(), move |conn| -> AppResult<_> {
-        db::transaction(conn, |conn| -> AppResult<_> {
-            let mut policy = policy;
-            if policy.disclosure.is_empty() {
-                policy.disclosure = org(conn, &caller.org_id)?.disclosure;
-            }
-            let raw = serde_json::to_string(&policy).map_err(anyhow::Error::from)?;
-            repo::set_policy(conn, &caller.org_id, &raw, &policy.disclosure, ids::now())?;
-            // Every story's stored verdict follows the new policy in the same transaction, and
-            // so do the posts of those it makes unpublishable.
-            crate::stories::command::refresh_org(conn, &state, &caller.org_id)?;
-            audit::by_user(
-                conn,
-                &caller,
-                "org.policy_changed",
-                ("org", &caller.org_id),
-                serde_json::to_value(&policy).unwrap_or_default(),
-            )?;
-            Ok(policy)
-        })
-    })
-    .await
 }
 
 pub async fn me(state: &AppState, user: AuthUser) -> AppResult<(User, Org, Preferences)> {

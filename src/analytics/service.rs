@@ -131,7 +131,7 @@ impl Rows {
                 clicks.insert(share, people);
             }
         }
-        let policy = accounts::service::policy_of(conn, org_id)?;
+        let policy = accounts::query::policy_of(conn, org_id)?;
         Ok(Rows {
             shares,
             readings,

@@ -76,7 +76,7 @@ pub async fn request_login_link(
     // The link and its mail are committed together (the outbox): no link without its mail.
     db::run(&state.pool.clone(), move |conn| {
         db::transaction(conn, |conn| -> AppResult<()> {
-            let Some(user) = accounts::service::by_email(conn, &email)? else {
+            let Some(user) = accounts::query::by_email(conn, &email)? else {
                 return Ok(());
             };
             if !user.may_sign_in() {
@@ -115,11 +115,11 @@ pub async fn exchange_link(state: &AppState, token: String) -> AppResult<(TokenP
             if !repo::consume_login_link(conn, &link.id, now)? {
                 return Err(invalid());
             }
-            let user = accounts::service::by_id(conn, &link.user_id)?.ok_or_else(invalid)?;
+            let user = accounts::query::by_id(conn, &link.user_id)?.ok_or_else(invalid)?;
             if !user.may_sign_in() {
                 return Err(AppError::forbidden("this account is disabled"));
             }
-            let user = accounts::service::signed_in(conn, user, now)?;
+            let user = accounts::repo::signed_in(conn, user, now)?;
             let session = ids::new_id();
             let refresh = new_refresh_token(conn, &user.id, &session, refresh_ttl)?;
             Ok((user, (session, refresh)))
@@ -222,7 +222,7 @@ pub async fn refresh(state: &AppState, token: String) -> AppResult<TokenPair> {
                 repo::revoke_family(conn, &stored.family_id, now)?;
                 return Ok(Rotation::Reused);
             }
-            let user = match accounts::service::by_id(conn, &stored.user_id)? {
+            let user = match accounts::query::by_id(conn, &stored.user_id)? {
                 Some(user) if user.may_sign_in() => user,
                 _ => return Ok(Rotation::Invalid),
             };

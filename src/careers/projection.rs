@@ -289,7 +289,7 @@ impl Careers {
         let (read_version, items, valid_until) =
             db::run(&state.pool, move |conn| -> AppResult<_> {
                 // The version first: the rows read after it are at least as new as it says.
-                let version = crate::accounts::service::org(conn, &org)?.content_version;
+                let version = crate::accounts::query::org(conn, &org)?.content_version;
                 let (items, valid_until) = load(conn, &org, ids::now(), &secret)?;
                 Ok((version, items, valid_until))
             })

@@ -5,6 +5,7 @@ pub mod detector;
 pub mod gate;
 pub mod model;
 pub mod policy;
+pub mod query;
 pub mod repo;
 pub mod routes;
 pub mod service;

@@ -110,7 +110,8 @@ pub async fn add_claim(
     let (id, body) = (id.into_inner(), body.0);
     let user_id = caller.id.clone();
     let fingerprint = idempotency::fingerprint(&format!("POST /stories/{id}/claims"), &body)?;
-    let create = service::add_manual(&state, caller.user, id, body.text, body.kind)?;
+    let create =
+        crate::app::judge_claim::add_manual(&state, caller.user, id, body.text, body.kind)?;
     idempotency::once(
         &state,
         &user_id,
@@ -141,7 +142,7 @@ async fn apply(
     expected: IfMatch,
 ) -> AppResult<Tagged<StoryView>> {
     Ok(Tagged(
-        service::decide(state, caller.user, claim_id, verdict, expected).await?,
+        crate::app::judge_claim::decide(state, caller.user, claim_id, verdict, expected).await?,
     ))
 }
 

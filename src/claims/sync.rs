@@ -89,14 +89,14 @@ pub fn sync(conn: &mut DbConn, story: &Story) -> diesel::QueryResult<()> {
 /// Where `needle` stands in a story, read as the policy reads terms (see [`Folded`]: case,
 /// spacing, look-alike letters and invisible characters aside), and the words as written
 /// there.
-pub(super) struct Located {
+pub struct Located {
     pub field: String,
     pub start: usize,
     pub end: usize,
     pub quoted: String,
 }
 
-pub(super) fn locate(texts: &[(String, String)], needle: &str) -> Option<Located> {
+pub fn locate(texts: &[(String, String)], needle: &str) -> Option<Located> {
     texts.iter().find_map(|(field, text)| {
         let folded = Folded::new(text);
         folded.find(needle, false).map(|(start, end)| Located {

@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::{consent_texts, consents};
 use crate::db::DbConn;
+use crate::error::AppResult;
+use crate::ids;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = consent_texts)]
@@ -77,4 +79,24 @@ pub fn history(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<Consent>> {
         .filter(consents::user_id.eq(user_id))
         .order(consents::granted_at.asc())
         .load(conn)
+}
+
+/// Version 1 of every org's text (the migration seeds existing orgs with the same words).
+pub const DEFAULT_TEXT: &str = "I volunteer to share stories of my workplace under my own name. \
+I may edit them, and every post I make through Vouch says that I work here. I can withdraw at \
+any time: my scheduled posts are then cancelled and my testimonials leave the careers page.";
+
+/// Gives a new org its first text (inside the org's creating transaction).
+pub fn seed(conn: &mut DbConn, org_id: &str) -> AppResult<()> {
+    insert_text(
+        conn,
+        &ConsentText {
+            org_id: org_id.into(),
+            version: 1,
+            text: DEFAULT_TEXT.into(),
+            created_by: None,
+            created_at: ids::now(),
+        },
+    )?;
+    Ok(())
 }

@@ -4,7 +4,8 @@ use actix_web::{delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::service::{self, ConsentTextView, MyConsentView};
+use super::query::MyConsentView;
+use super::service::{self, ConsentTextView};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
@@ -114,5 +115,7 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> AppResult<web::Json<MyConsentView>> {
-    Ok(web::Json(service::withdraw(&state, caller).await?))
+    Ok(web::Json(
+        crate::app::withdraw_consent::withdraw(&state, caller).await?,
+    ))
 }

@@ -5,19 +5,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::query::{current, standing, MyConsentView};
 use super::repo::{self, Consent, ConsentText};
-use crate::accounts::model::User;
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::state::AppState;
-
-/// Version 1 of every org's text (the migration seeds existing orgs with the same words).
-pub const DEFAULT_TEXT: &str = "I volunteer to share stories of my workplace under my own name. \
-I may edit them, and every post I make through Vouch says that I work here. I can withdraw at \
-any time: my scheduled posts are then cancelled and my testimonials leave the careers page.";
 
 const MAX_TEXT_CHARS: usize = 20_000;
 
@@ -37,67 +32,6 @@ impl From<ConsentText> for ConsentTextView {
             updated_at: ids::utc(t.created_at),
         }
     }
-}
-
-/// Where the caller stands.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MyConsentView {
-    /// Agreed to the current version and not withdrawn: the caller may share.
-    pub active: bool,
-    /// The version the caller agreed to, if their agreement is live.
-    pub agreed_version: Option<i32>,
-    pub current_version: i32,
-    pub granted_at: Option<DateTime<Utc>>,
-}
-
-/// Gives a new org its first text (inside the org's creating transaction).
-pub fn seed(conn: &mut DbConn, org_id: &str) -> AppResult<()> {
-    repo::insert_text(
-        conn,
-        &ConsentText {
-            org_id: org_id.into(),
-            version: 1,
-            text: DEFAULT_TEXT.into(),
-            created_by: None,
-            created_at: ids::now(),
-        },
-    )?;
-    Ok(())
-}
-
-fn current(conn: &mut DbConn, org_id: &str) -> AppResult<ConsentText> {
-    repo::current_text(conn, org_id)?.ok_or(AppError::NotFound)
-}
-
-fn standing(conn: &mut DbConn, user_id: &str, org_id: &str) -> AppResult<MyConsentView> {
-    let current = current(conn, org_id)?;
-    let live = repo::live(conn, user_id)?;
-    let agreed: Option<i32> = live.as_ref().and_then(|c| c.text_version.parse().ok());
-    Ok(MyConsentView {
-        active: agreed == Some(current.version),
-        agreed_version: agreed,
-        current_version: current.version,
-        granted_at: live.map(|c| ids::utc(c.granted_at)),
-    })
-}
-
-/// Refuses unless the user has agreed to the org's current text: nobody shares without it.
-pub fn require(conn: &mut DbConn, user_id: &str, org_id: &str) -> AppResult<()> {
-    let standing = standing(conn, user_id, org_id)?;
-    if standing.active {
-        return Ok(());
-    }
-    let detail = match standing.agreed_version {
-        Some(v) => format!(
-            "the consent text changed (you agreed to version {v}, it is now version {}); \
-             agree to it again with POST /api/v1/me/consent before sharing",
-            standing.current_version
-        ),
-        None => "sharing needs your consent: read GET /api/v1/consent and agree with \
-                 POST /api/v1/me/consent"
-            .into(),
-    };
-    Err(AppError::ConsentRequired(detail))
 }
 
 pub async fn text(state: &AppState, caller: AuthUser) -> AppResult<ConsentTextView> {
@@ -202,60 +136,4 @@ pub fn agree_in(conn: &mut DbConn, caller: &AuthUser, version: i32) -> AppResult
         serde_json::json!({ "version": version }),
     )?;
     standing(conn, &caller.id, &caller.org_id)
-}
-
-/// Withdraws the caller's consent and everything it allowed, in one transaction.
-pub async fn withdraw(state: &AppState, caller: AuthUser) -> AppResult<MyConsentView> {
-    let state2 = state.clone();
-    db::run(&state.pool, move |conn| {
-        db::transaction(conn, |conn| -> AppResult<MyConsentView> {
-            let user = crate::accounts::service::user(conn, &caller.org_id, &caller.id)?;
-            withdraw_in(conn, &state2, Some(&caller.id), &user)?;
-            standing(conn, &caller.id, &caller.org_id)
-        })
-    })
-    .await
-}
-
-/// What withdrawing did, for the audit event and the answer.
-#[derive(Debug, Default, Serialize)]
-pub struct Withdrawn {
-    pub cancelled_shares: usize,
-    pub revoked_accounts: usize,
-}
-
-/// Withdrawal inside the caller's transaction (also part of erasing a user): ends the
-/// agreement, cancels the user's pending and scheduled shares, deletes their social tokens
-/// (and queues their revocation at the networks), and audits it. Their testimonials leave
-/// public reads because those filter on a live consent; the org's content version is bumped
-/// first (before any share is locked, the order of the story command path), so the careers
-/// page's cached answers stop being served when this commits.
-pub fn withdraw_in(
-    conn: &mut DbConn,
-    state: &AppState,
-    actor_id: Option<&str>,
-    user: &User,
-) -> AppResult<Withdrawn> {
-    crate::accounts::repo::bump_content_version(conn, &user.org_id)?;
-    let ended = repo::withdraw_all(conn, &user.id, ids::now())?;
-    let cancelled_shares = crate::shares::service::cancel_for_withdrawal(conn, &user.id)?;
-    let revoked_accounts = crate::social::service::revoke_all(conn, state, &user.id)?;
-    let done = Withdrawn {
-        cancelled_shares,
-        revoked_accounts,
-    };
-    if ended > 0 || cancelled_shares > 0 || revoked_accounts > 0 {
-        audit::record(
-            conn,
-            audit::Entry {
-                org_id: &user.org_id,
-                actor_id,
-                action: "consent.withdrawn",
-                object_type: "user",
-                object_id: &user.id,
-                detail: serde_json::to_value(&done).unwrap_or_default(),
-            },
-        )?;
-    }
-    Ok(done)
 }

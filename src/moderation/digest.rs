@@ -22,7 +22,7 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
             let mut by_org: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
             for story in repo::awaiting_review_notice(conn)? {
                 if repo::mark_review_notified(conn, &story.id, now)? {
-                    let author = accounts::service::user(conn, &story.org_id, &story.author_id)
+                    let author = accounts::query::user(conn, &story.org_id, &story.author_id)
                         .map(|u| u.display_name)
                         .unwrap_or_default();
                     by_org
@@ -33,7 +33,7 @@ pub async fn run_once(state: &AppState) -> AppResult<usize> {
             }
             let mut queued = 0;
             for (org_id, entries) in by_org {
-                for email in accounts::service::staff_emails(conn, &org_id)? {
+                for email in accounts::query::staff_emails(conn, &org_id)? {
                     mail::queue(
                         conn,
                         &state.outbox,

@@ -4,7 +4,8 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::service::{self, Decision, ReviewQueue, TakeDown};
+use super::service::{self, ReviewQueue};
+use crate::app::moderate_story::{self, Decision, TakeDown};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::MaybeJson;
@@ -44,7 +45,7 @@ pub async fn submit(
     expected: IfMatch,
 ) -> AppResult<Tagged<StoryView>> {
     Ok(Tagged(
-        service::submit(&state, caller, id.into_inner(), expected).await?,
+        moderate_story::submit(&state, caller, id.into_inner(), expected).await?,
     ))
 }
 
@@ -56,7 +57,7 @@ async fn decide(
     expected: IfMatch,
 ) -> AppResult<Tagged<StoryView>> {
     Ok(Tagged(
-        service::decide(state, caller.user, id, decision, expected).await?,
+        moderate_story::decide(state, caller.user, id, decision, expected).await?,
     ))
 }
 
@@ -191,7 +192,7 @@ pub async fn take_down(
     caller: Authorized<role::Moderator>,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let done = service::take_down(&state, caller.user, id.into_inner()).await?;
+    let done = moderate_story::take_down(&state, caller.user, id.into_inner()).await?;
     Ok(HttpResponse::Accepted().json(done))
 }
 

@@ -42,6 +42,6 @@ pub async fn erase(
     caller: Authorized<role::Admin>,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    service::erase(&state, caller.user, id.into_inner()).await?;
+    crate::app::erase_person::erase(&state, caller.user, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -11,6 +11,5 @@ pub mod repo;
 pub mod retract;
 pub mod routes;
 pub mod service;
-pub mod takedown;
 
 pub use model::{Channel, PostState, Share, ShareStatus};

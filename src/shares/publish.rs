@@ -90,7 +90,7 @@ async fn publish(state: &AppState, share_id: String) -> anyhow::Result<()> {
             // it does not go out. (A share already `publishing` may be out: it goes on, and
             // a take-down queued meanwhile deletes it.)
             if status == ShareStatus::Scheduled {
-                let story = crate::stories::service::load(conn, &share.org_id, &share.story_id)?;
+                let story = crate::stories::query::load(conn, &share.org_id, &share.story_id)?;
                 if !story.publishable_at(now) {
                     let why = "not published: the story stopped being publishable before its time";
                     let cancelled = Share {
@@ -134,7 +134,7 @@ async fn publish(state: &AppState, share_id: String) -> anyhow::Result<()> {
                 return Ok(Step::Nothing);
             }
             let language =
-                crate::stories::service::load(conn, &marked.org_id, &marked.story_id)?.language;
+                crate::stories::query::load(conn, &marked.org_id, &marked.story_id)?.language;
             Ok(Step::Post {
                 share: Box::new(Share {
                     version: marked.version + 1,
@@ -313,7 +313,7 @@ async fn fail(state: &AppState, share_id: &str, why: String) -> AppResult<()> {
             if !repo::save(conn, &failed)? {
                 return Err(AppError::conflict("the share changed meanwhile"));
             }
-            let owner = crate::accounts::service::user(conn, &failed.org_id, &failed.user_id)?;
+            let owner = crate::accounts::query::user(conn, &failed.org_id, &failed.user_id)?;
             mail::queue(
                 conn,
                 &state2.outbox,

@@ -142,14 +142,14 @@ fn create_in(
     request: Request,
     now: NaiveDateTime,
 ) -> AppResult<ShareBatch> {
-    crate::consent::service::require(conn, &caller.id, &caller.org_id)?;
+    crate::consent::query::require(conn, &caller.id, &caller.org_id)?;
     // Locked, so a refute or a retraction racing this share is decided before or after it,
     // never beside it (they cancel the story's waiting shares under the same lock).
     let story = stories::repo::lock_in_org(conn, &caller.org_id, &request.story_id)?
-        .filter(|s| stories::service::visible_to(caller, s))
+        .filter(|s| stories::query::visible_to(caller, s))
         .ok_or(AppError::NotFound)?;
     refuse_unpublishable(conn, &story, now)?;
-    let policy = crate::accounts::service::policy_of(conn, &caller.org_id)?;
+    let policy = crate::accounts::query::policy_of(conn, &caller.org_id)?;
     check_caps(conn, caller, &story, &request.channels, &policy, now)?;
 
     let new_claims = match &request.text {
@@ -322,8 +322,8 @@ fn refuse_unpublishable(conn: &mut DbConn, story: &Story, now: NaiveDateTime) ->
     if story.publishable_at(now) {
         return Ok(());
     }
-    let claims = crate::claims::service::of_story(conn, &story.id)?;
-    let authenticity = crate::claims::service::assess(story, &claims, now);
+    let claims = crate::claims::query::of_story(conn, &story.id)?;
+    let authenticity = crate::claims::query::assess(story, &claims, now);
     Err(AppError::conflict_with(
         "the story is not publishable: it must be approved, inside its publication window, \
          with every claim verified and nothing against the policy",
@@ -351,7 +351,7 @@ fn unchecked_claims(
         ));
     }
     let now = ids::now();
-    let cleared: Vec<String> = crate::claims::service::of_story(conn, &story.id)?
+    let cleared: Vec<String> = crate::claims::query::of_story(conn, &story.id)?
         .into_iter()
         .filter(|c| c.status_at(now).is_clear())
         .map(|c| c.normalized)
@@ -573,7 +573,7 @@ pub async fn decide(
     let public_url = state.settings.server.public_url.clone();
     db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| -> AppResult<ShareView> {
-            let policy = crate::accounts::service::policy_of(conn, &caller.org_id)?;
+            let policy = crate::accounts::query::policy_of(conn, &caller.org_id)?;
             let now = ids::now();
             let share = change(conn, &caller, &id, |s| {
                 if policy.separate_verifier && s.user_id == caller.id {
@@ -597,7 +597,7 @@ pub async fn decide(
             let approved = share.status() == ShareStatus::Scheduled;
             if approved {
                 // The story may have lost its verdict while the share waited.
-                let story = stories::service::load(conn, &share.org_id, &share.story_id)?;
+                let story = stories::query::load(conn, &share.org_id, &share.story_id)?;
                 refuse_unpublishable(conn, &story, now)?;
                 queue_publish(conn, &state2, &share)?;
             }
@@ -613,7 +613,7 @@ pub async fn decide(
                 ("share", &share.id),
                 serde_json::json!({ "reason": share.review_reason }),
             )?;
-            let owner = crate::accounts::service::user(conn, &share.org_id, &share.user_id)?;
+            let owner = crate::accounts::query::user(conn, &share.org_id, &share.user_id)?;
             mail::queue(
                 conn,
                 &state2.outbox,

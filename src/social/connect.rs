@@ -106,7 +106,7 @@ pub async fn connect(
     {
         let caller = caller.clone();
         db::run(&state.pool, move |conn| {
-            crate::consent::service::require(conn, &caller.id, &caller.org_id)
+            crate::consent::query::require(conn, &caller.id, &caller.org_id)
         })
         .await?;
     }
@@ -398,7 +398,7 @@ pub async fn finish(state: &AppState, network: String, query: Callback) -> AppRe
     let account = db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| -> AppResult<SocialAccount> {
             let user =
-                crate::accounts::service::by_id(conn, &spent.user_id)?.ok_or(AppError::NotFound)?;
+                crate::accounts::query::by_id(conn, &spent.user_id)?.ok_or(AppError::NotFound)?;
             let caller = AuthUser::from_user(user);
             save_account(
                 &state2,

@@ -198,7 +198,7 @@ pub fn needs_reconnect(
     ))
     .execute(conn)?;
     if changed == 1 {
-        let user = crate::accounts::service::user(conn, &row.org_id, &row.user_id)?;
+        let user = crate::accounts::query::user(conn, &row.org_id, &row.user_id)?;
         mail::queue(
             conn,
             &state.outbox,
@@ -223,7 +223,7 @@ pub fn warn_expiring(conn: &mut DbConn, state: &AppState) -> AppResult<usize> {
             if !repo::mark_warned(conn, &account.id, now)? {
                 return Ok(());
             }
-            let user = crate::accounts::service::user(conn, &account.org_id, &account.user_id)?;
+            let user = crate::accounts::query::user(conn, &account.org_id, &account.user_id)?;
             let ends = account.token_expires_at.unwrap_or(now);
             mail::queue(
                 conn,

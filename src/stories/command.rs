@@ -1,14 +1,11 @@
-//! The one command path of the story aggregate. A story and its claims change together:
-//! every edit, transition, claim verdict and manual claim runs through `change`, which locks
-//! the story row, applies the rule on the committed state, recomputes the gate's verdict and
-//! stores it with the row, all in one transaction with the caller's audit events and jobs.
-//! Each of these transactions also bumps the org's content version, first (see `touch`).
+//! The story aggregate's one command path. A story and its claims change together: every
+//! edit, transition, claim verdict and manual claim runs through [`apply`], which locks the
+//! story row, applies the rule on the committed state, recomputes the gate's verdict and
+//! stores it with the row, on the caller's connection (inside the caller's transaction).
+//! Each of these bumps the org's content version first (see `touch`).
 //!
-//! Whatever stored the verdict, the story's shares follow it in the same transaction
-//! (`moderation::cascade::settled`): a story that is not publishable has nothing scheduled,
-//! and its posts out there are taken down, or held where the org's policy says so.
-
-use chrono::NaiveDateTime;
+//! What follows for the story's shares is not this domain's business: the use case that
+//! changed the story (`app::story_change`) acts on them in the same transaction.
 
 use super::model::{Story, StoryStatus};
 use super::repo;
@@ -19,37 +16,42 @@ use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::preconditions::IfMatch;
 use crate::ids;
-use crate::moderation::cascade;
-use crate::state::AppState;
 use crate::text::search_key;
 
-/// Runs `rule` on the story `id` of `org_id` under its lock and stores the result.
-/// `rule` gets the story as committed and returns it as it should be; it may change the
-/// story's claims and write audit events and jobs on the same connection. A stale
-/// `If-Match` is a 412 before anything runs.
-pub fn change<T>(
+/// A story as it was under its lock, and as it was stored.
+pub struct Changed<T> {
+    pub before: Story,
+    pub after: Story,
+    pub value: T,
+}
+
+/// Runs `rule` on the story `id` of `org_id` under its lock and stores the result, in the
+/// caller's transaction. `rule` gets the story as committed and returns it as it should be;
+/// it may change the story's claims and write audit events and jobs on the same connection.
+/// A stale `If-Match` is a 412 before anything runs.
+pub fn apply<T>(
     conn: &mut DbConn,
-    state: &AppState,
     org_id: &str,
     id: &str,
     expected: &IfMatch,
     actor: Option<&str>,
     rule: impl FnOnce(&mut DbConn, Story) -> AppResult<(Story, T)>,
-) -> AppResult<(Story, T)> {
+) -> AppResult<Changed<T>> {
     if !ids::is_id(id) {
         return Err(AppError::NotFound);
     }
-    db::transaction(conn, |conn| {
-        touch(conn, org_id)?;
-        let story = repo::lock_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)?;
-        expected.check(story.version)?;
-        let (mut updated, value) = rule(conn, story.clone())?;
-        updated.updated_at = ids::now();
-        settle(conn, &mut updated, actor)?;
-        save(conn, &updated)?;
-        updated.version += 1;
-        cascade::settled(conn, state, &story, &updated, actor)?;
-        Ok((updated, value))
+    touch(conn, org_id)?;
+    let story = repo::lock_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)?;
+    expected.check(story.version)?;
+    let (mut updated, value) = rule(conn, story.clone())?;
+    updated.updated_at = ids::now();
+    settle(conn, &mut updated, actor)?;
+    save(conn, &updated)?;
+    updated.version += 1;
+    Ok(Changed {
+        before: story,
+        after: updated,
+        value,
     })
 }
 
@@ -69,42 +71,23 @@ pub fn create(conn: &mut DbConn, story: Story, topics: &[String]) -> AppResult<S
 }
 
 /// Recomputes a story's stored verdict (a verification expired, the org's policy changed,
-/// a row predates stored verdicts); writes, and acts on its shares, only when something
-/// changed.
-pub fn refresh(conn: &mut DbConn, state: &AppState, org_id: &str, id: &str) -> AppResult<()> {
-    db::transaction(conn, |conn| {
-        touch(conn, org_id)?;
-        let Some(story) = repo::lock_in_org(conn, org_id, id)? else {
-            return Ok(());
-        };
-        let mut updated = story.clone();
-        settle(conn, &mut updated, None)?;
-        let unchanged = story.gate_checked_at.is_some()
-            && story.status == updated.status
-            && same_verdict(&story, &updated);
-        if !unchanged {
-            save(conn, &updated)?;
-            cascade::settled(conn, state, &story, &updated, None)?;
-        }
-        Ok(())
-    })
-}
-
-/// Refreshes the verdicts that are missing or lapsed, across orgs; returns how many.
-pub fn refresh_stale(conn: &mut DbConn, state: &AppState, now: NaiveDateTime) -> AppResult<usize> {
-    let stale = repo::stale_verdicts(conn, now, 500)?;
-    for (org_id, id) in &stale {
-        refresh(conn, state, org_id, id)?;
+/// a row predates stored verdicts) in the caller's transaction; writes only when something
+/// changed, and then returns the story as it was and as it is.
+pub fn recheck(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<Option<(Story, Story)>> {
+    touch(conn, org_id)?;
+    let Some(story) = repo::lock_in_org(conn, org_id, id)? else {
+        return Ok(None);
+    };
+    let mut updated = story.clone();
+    settle(conn, &mut updated, None)?;
+    let unchanged = story.gate_checked_at.is_some()
+        && story.status == updated.status
+        && same_verdict(&story, &updated);
+    if unchanged {
+        return Ok(None);
     }
-    Ok(stale.len())
-}
-
-/// Refreshes every story of an org (its policy changed), in the caller's transaction.
-pub fn refresh_org(conn: &mut DbConn, state: &AppState, org_id: &str) -> AppResult<()> {
-    for id in repo::ids_in_org(conn, org_id)? {
-        refresh(conn, state, org_id, &id)?;
-    }
-    Ok(())
+    save(conn, &updated)?;
+    Ok(Some((story, updated)))
 }
 
 /// Bumps the org's content version in this transaction, so every cached rendering of its
@@ -139,8 +122,8 @@ fn save(conn: &mut DbConn, story: &Story) -> AppResult<()> {
 /// every feed and shows up in the moderators' queue instead of waiting unseen.
 fn settle(conn: &mut DbConn, story: &mut Story, actor: Option<&str>) -> AppResult<()> {
     let now = ids::now();
-    let policy = accounts::service::policy_of(conn, &story.org_id)?;
-    let story_claims = claims::service::of_story(conn, &story.id)?;
+    let policy = accounts::query::policy_of(conn, &story.org_id)?;
+    let story_claims = claims::query::of_story(conn, &story.id)?;
     let verdict = gate::verdict(
         &story_claims,
         gate::violations(&policy, &story.texts()),

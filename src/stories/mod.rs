@@ -6,6 +6,7 @@ pub mod command;
 pub mod feed_cache;
 pub mod input;
 pub mod model;
+pub mod query;
 pub mod repo;
 pub mod routes;
 pub mod service;

@@ -126,6 +126,6 @@ pub async fn update_story(
     body: ApiJson<StoryPatch>,
 ) -> AppResult<Tagged<StoryView>> {
     Ok(Tagged(
-        service::update(&state, caller, id.into_inner(), body.0, expected).await?,
+        crate::app::edit_story::update(&state, caller, id.into_inner(), body.0, expected).await?,
     ))
 }

@@ -7,43 +7,23 @@ use utoipa::IntoParams;
 
 use super::command;
 use super::feed_cache::FeedKey;
-use super::input::{CleanStory, Draft, StoryInput, StoryPatch};
+use super::input::{CleanStory, Draft, StoryInput};
 use super::model::{Story, StoryKind, StoryStatus};
+use super::query::{load_visible, view_one, views};
 use super::repo::{self, Filter};
-use super::view::{self, StoryView};
+use super::view::StoryView;
 use crate::accounts::Role;
 use crate::audit;
 use crate::auth::AuthUser;
-use crate::claims;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::http::pagination::{Page, PageParams};
-use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::state::AppState;
 
-/// A story of the caller's org, or 404.
-pub fn load(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<Story> {
-    if !ids::is_id(id) {
-        return Err(AppError::NotFound);
-    }
-    repo::find_in_org(conn, org_id, id)?.ok_or(AppError::NotFound)
-}
-
-/// Views of `stories` from their stored verdicts, at this moment.
-pub fn views(conn: &mut DbConn, stories: Vec<Story>) -> AppResult<Vec<StoryView>> {
-    Ok(view::build(conn, stories, ids::now())?)
-}
-
-pub fn view_one(conn: &mut DbConn, story: Story) -> AppResult<StoryView> {
-    views(conn, vec![story])?
-        .pop()
-        .ok_or_else(|| anyhow::anyhow!("a view for one story").into())
-}
-
 /// Whether `caller` may change the content of `story`: its author always; the comms team
 /// for company stories. A testimonial is its author's own words, so nobody else edits it.
-fn may_edit(caller: &AuthUser, story: &Story) -> bool {
+pub fn may_edit(caller: &AuthUser, story: &Story) -> bool {
     story.author_id == caller.id
         || (story.kind == StoryKind::Company.as_str() && caller.is_at_least(Role::Moderator))
 }
@@ -113,7 +93,7 @@ pub fn filled(clean: &CleanStory) -> Story {
 }
 
 /// Copies validated content into a story row.
-fn fill(story: Story, clean: &CleanStory) -> Story {
+pub fn fill(story: Story, clean: &CleanStory) -> Story {
     Story {
         title: clean.title.clone(),
         body: clean.body.clone(),
@@ -162,7 +142,7 @@ impl Story {
         }
     }
 
-    fn draft(&self, topics: Vec<String>) -> Draft {
+    pub fn draft(&self, topics: Vec<String>) -> Draft {
         Draft {
             title: self.title.clone(),
             body: self.body.clone(),
@@ -177,59 +157,6 @@ impl Story {
     }
 }
 
-/// Edits a story. Content edits re-run the claim check, and send an approved story back to
-/// review; topic and expiry edits need no review.
-#[tracing::instrument(skip(state, caller, patch, expected), fields(user = %caller.id))]
-pub async fn update(
-    state: &AppState,
-    caller: AuthUser,
-    id: String,
-    patch: StoryPatch,
-    expected: IfMatch,
-) -> AppResult<StoryView> {
-    let allow_private = state.settings.security.allow_private_urls;
-    let state = state.clone();
-    db::run_atomic(&state.pool.clone(), move |conn| -> AppResult<_> {
-        let org_id = caller.org_id.clone();
-        let (story, ()) = command::change(conn, &state, &org_id, &id, &expected, Some(&caller.id), |conn, story| {
-            if !may_edit(&caller, &story) {
-                return Err(AppError::forbidden("only the author (or the comms team, for company stories) may edit this story"));
-            }
-            let status = story.status();
-            let metadata_only = patch.is_metadata_only();
-            let next = if metadata_only { status.edit_metadata()? } else { status.edit_content()? };
-            let topics = repo::topics_of(conn, std::slice::from_ref(&story.id))?
-                .into_iter()
-                .map(|(_, t)| t)
-                .collect();
-            let now = ids::now();
-            let clean = story.draft(topics).apply(patch).validate(allow_private, now)?;
-            let back_to_review = next == StoryStatus::InReview && status != StoryStatus::InReview;
-            let updated = Story {
-                status: next.as_str().into(),
-                submitted_at: if back_to_review { Some(now) } else { story.submitted_at },
-                review_notified_at: if back_to_review { None } else { story.review_notified_at },
-                last_editor_id: if metadata_only { story.last_editor_id.clone() } else { Some(caller.id.clone()) },
-                ..fill(story.clone(), &clean)
-            };
-            repo::set_topics(conn, &updated.id, &clean.topics)?;
-            claims::sync::sync(conn, &updated)?;
-            audit::by_user(conn, &caller, if back_to_review { "story.resubmitted" } else { "story.edited" }, ("story", &updated.id), serde_json::json!({ "from": status.as_str(), "to": next.as_str(), "metadata_only": metadata_only }))?;
-            Ok((updated, ()))
-        })?;
-        view_one(conn, story)
-    })
-    .await
-}
-
-/// Whether `caller` may read `story`: the comms team every story of the org; an ambassador
-/// their own and those that are publishable. Anything else does not exist for them (404).
-pub fn visible_to(caller: &AuthUser, story: &Story) -> bool {
-    caller.is_at_least(Role::Moderator)
-        || story.author_id == caller.id
-        || story.publishable_at(ids::now())
-}
-
 /// One story, if the caller may read it (see `visible_to`).
 pub async fn get(state: &AppState, caller: AuthUser, id: String) -> AppResult<StoryView> {
     db::run(&state.pool, move |conn| -> AppResult<_> {
@@ -237,16 +164,6 @@ pub async fn get(state: &AppState, caller: AuthUser, id: String) -> AppResult<St
         view_one(conn, story)
     })
     .await
-}
-
-/// A story of the caller's org that the caller may read, or 404.
-pub fn load_visible(conn: &mut DbConn, caller: &AuthUser, id: &str) -> AppResult<Story> {
-    let story = load(conn, &caller.org_id, id)?;
-    if visible_to(caller, &story) {
-        Ok(story)
-    } else {
-        Err(AppError::NotFound)
-    }
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

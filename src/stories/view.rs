@@ -63,7 +63,7 @@ pub fn build(
         topics.entry(story_id).or_default().push(topic);
     }
     let mut claims_by_story: HashMap<String, Vec<claims::Claim>> = HashMap::new();
-    for claim in claims::service::of_stories(conn, &ids_list)? {
+    for claim in claims::query::of_stories(conn, &ids_list)? {
         claims_by_story
             .entry(claim.story_id.clone())
             .or_default()
@@ -73,7 +73,7 @@ pub fn build(
         .into_iter()
         .map(|story| {
             let story_claims = claims_by_story.remove(&story.id).unwrap_or_default();
-            let authenticity = claims::service::assess(&story, &story_claims, now);
+            let authenticity = claims::query::assess(&story, &story_claims, now);
             let story_topics = topics.remove(&story.id).unwrap_or_default();
             view(story, story_topics, authenticity)
         })

@@ -243,7 +243,7 @@ async fn expired_stories_are_archived_and_leave_the_feed() {
         .unwrap()
         .to_string();
     assert_eq!(
-        vouch::moderation::housekeeping::archive_expired(&app.state)
+        vouch::app::housekeeping::archive_expired(&app.state)
             .await
             .unwrap(),
         0
@@ -254,7 +254,7 @@ async fn expired_stories_are_archived_and_leave_the_feed() {
     // Out of the feed at once, by the gate, before any upkeep runs.
     assert!(app.feed_ids(&amara.token, "").await.is_empty());
     assert_eq!(
-        vouch::moderation::housekeeping::archive_expired(&app.state)
+        vouch::app::housekeeping::archive_expired(&app.state)
             .await
             .unwrap(),
         1
@@ -272,7 +272,7 @@ async fn expired_stories_are_archived_and_leave_the_feed() {
         .iter()
         .any(|r| r.as_str().unwrap().starts_with("expired")));
     assert_eq!(
-        vouch::moderation::housekeeping::archive_expired(&app.state)
+        vouch::app::housekeeping::archive_expired(&app.state)
             .await
             .unwrap(),
         0

@@ -295,7 +295,7 @@ async fn an_expiry_takes_the_posts_down() {
             .execute(&mut *s.db())
             .unwrap();
     }
-    let archived = vouch::moderation::housekeeping::archive_expired(&s.w.app.state)
+    let archived = vouch::app::housekeeping::archive_expired(&s.w.app.state)
         .await
         .unwrap();
     assert_eq!(archived, 1);
@@ -319,9 +319,12 @@ async fn a_verification_that_lapses_takes_the_posts_down() {
             .execute(&mut *s.db())
             .unwrap();
     }
-    let refreshed =
-        vouch::stories::command::refresh_stale(&mut s.db(), &s.w.app.state, Utc::now().naive_utc())
-            .unwrap();
+    let refreshed = vouch::app::story_change::refresh_stale(
+        &mut s.db(),
+        &s.w.app.state,
+        Utc::now().naive_utc(),
+    )
+    .unwrap();
     assert_eq!(refreshed, 1);
     s.assert_taken_down("no longer verified").await;
 }

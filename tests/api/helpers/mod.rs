@@ -119,7 +119,7 @@ impl TestApp {
                 Duration::days(1),
             )
             .unwrap();
-            accounts::service::activate(&mut conn, invited.user, Role::Admin).unwrap()
+            accounts::repo::activate(&mut conn, invited.user, Role::Admin).unwrap()
         })
         .await
         .unwrap();
@@ -157,7 +157,7 @@ impl TestApp {
                 Duration::days(1),
             )
             .unwrap();
-            accounts::service::activate(&mut conn, invited.user, role).unwrap()
+            accounts::repo::activate(&mut conn, invited.user, role).unwrap()
         })
         .await
         .unwrap();

@@ -1,9 +1,9 @@
 //! What happens to a story's shares when it stops being publishable, whatever the path: a
 //! claim added (by a moderator, or found by the detector after an edit), disputed, refuted
 //! or lapsed, an edit back to review, a request for changes, a rejection, an archive or an
-//! expiry, a policy change it breaches, a retraction. The story's command path
-//! (`stories::command`) calls [`settled`] after every change it stores, in its transaction,
-//! with the row as it was and as it is now: this is the one place that acts on the verdict.
+//! expiry, a policy change it breaches, a retraction. The story's change path
+//! (`story_change`) calls [`settled`] after every change it stores, in its transaction, with
+//! the row as it was and as it is now: this is the one place that acts on the verdict.
 //!
 //! While the story is not publishable, nothing of it stays scheduled, and its posts out
 //! there are taken down (their deletion queued as jobs) — or, when the org's policy says
@@ -11,6 +11,9 @@
 //! question. A judgement against it (a claim refuted, changes requested, a rejection, a
 //! retraction) takes them down under either policy. Publishable again: held posts are live.
 
+mod posts;
+
+pub use self::posts::{Outcome, Reach};
 use crate::accounts;
 use crate::audit;
 use crate::claims::gate::{self, ClaimView};
@@ -19,7 +22,7 @@ use crate::claims::policy::WhenUnpublishable;
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::ids;
-use crate::shares::takedown::{self, Outcome, Reach};
+
 use crate::state::AppState;
 use crate::stories::{Story, StoryStatus};
 
@@ -33,20 +36,20 @@ pub fn settled(
 ) -> AppResult<()> {
     if after.publishable {
         if !before.publishable {
-            takedown::release(conn, after)?;
+            posts::release(conn, after)?;
         }
         return Ok(());
     }
     let now = ids::now();
-    let claims = crate::claims::service::of_story(conn, &after.id)?;
+    let claims = crate::claims::query::of_story(conn, &after.id)?;
     let cause = cause(after, &claims, now);
-    let policy = accounts::service::policy_of(conn, &after.org_id)?;
+    let policy = accounts::query::policy_of(conn, &after.org_id)?;
     let hold = policy.when_unpublishable == WhenUnpublishable::HoldForReview
         && !judged_against(after, &claims, now);
     let outcome = if hold {
-        takedown::hold(conn, state, after, &cause)?
+        posts::hold(conn, state, after, &cause)?
     } else {
-        takedown::take_down(conn, state, after, &cause, Reach::Live)?
+        posts::take_down(conn, state, after, &cause, Reach::Live)?
     };
     // Recorded when the story stops being publishable, and whenever its shares are acted on.
     if before.publishable || !outcome.is_empty() {
@@ -78,12 +81,12 @@ pub fn take_down_now(
     actor: &str,
 ) -> AppResult<Outcome> {
     let now = ids::now();
-    let claims = crate::claims::service::of_story(conn, &story.id)?;
+    let claims = crate::claims::query::of_story(conn, &story.id)?;
     let cause = format!(
         "taken down by the comms team; {}",
         cause(story, &claims, now)
     );
-    let outcome = takedown::take_down(conn, state, story, &cause, Reach::Retry)?;
+    let outcome = posts::take_down(conn, state, story, &cause, Reach::Retry)?;
     record(
         conn,
         story,

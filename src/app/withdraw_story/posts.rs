@@ -1,19 +1,19 @@
 //! A story's shares once it stopped being publishable: taken down, or held for review, as
-//! `moderation::cascade` decides. Each share is changed under its lock in the caller's
+//! the parent module decides. Each share is changed under its lock in the caller's
 //! transaction: what waits is cancelled (a worker that claims it later finds it cancelled),
 //! each post out is marked and its deletion queued as a job (the outbox; `retract` runs it),
 //! and the people concerned are mailed, once each.
 
 use std::collections::BTreeSet;
 
-use super::model::{PostState, Share};
-use super::repo;
-use super::retract::RetractShare;
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::ids;
 use crate::jobs;
 use crate::mail::{self, templates};
+use crate::shares::model::{PostState, Share};
+use crate::shares::repo;
+use crate::shares::retract::RetractShare;
 use crate::state::AppState;
 use crate::stories::Story;
 
@@ -88,7 +88,7 @@ pub fn take_down(
         }
     }
     for user_id in concerned {
-        let user = crate::accounts::service::user(conn, &story.org_id, &user_id)?;
+        let user = crate::accounts::query::user(conn, &story.org_id, &user_id)?;
         mail::queue(
             conn,
             &state.outbox,
@@ -121,7 +121,7 @@ pub fn hold(conn: &mut DbConn, state: &AppState, story: &Story, cause: &str) -> 
         }
     }
     for user_id in concerned {
-        let user = crate::accounts::service::user(conn, &story.org_id, &user_id)?;
+        let user = crate::accounts::query::user(conn, &story.org_id, &user_id)?;
         mail::queue(
             conn,
             &state.outbox,
@@ -133,7 +133,7 @@ pub fn hold(conn: &mut DbConn, state: &AppState, story: &Story, cause: &str) -> 
         let base = state.settings.server.public_url.trim_end_matches('/');
         let take_down = format!("{base}/api/v1/stories/{}/take-down", story.id);
         let docs = format!("{base}/docs/");
-        for email in crate::accounts::service::staff_emails(conn, &story.org_id)? {
+        for email in crate::accounts::query::staff_emails(conn, &story.org_id)? {
             mail::queue(
                 conn,
                 &state.outbox,
