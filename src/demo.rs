@@ -12,13 +12,13 @@ use crate::claims;
 use crate::consent;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::shares;
 use crate::state::AppState;
 use crate::stories::captions::Network;
 use crate::stories::input::Draft;
 use crate::stories::{self, StoryKind};
+use crate::versions::IfMatch;
 
 pub const DEMO_SLUG: &str = "acme";
 pub const DEMO_ADMIN: &str = "admin@acme.example";
@@ -180,7 +180,7 @@ fn sharing(
     story_id: &str,
 ) -> AppResult<()> {
     consent::service::agree_in(conn, ambassador, 1)?;
-    let share = shares::service::create(
+    let share = crate::app::create_share::create(
         state,
         ambassador.clone(),
         shares::service::ShareInput {

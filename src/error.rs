@@ -6,8 +6,6 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::DbError;
-
 pub type AppResult<T> = Result<T, AppError>;
 
 /// One invalid field: `field` is a dotted path into the request (`email`, `captions.x`).
@@ -116,18 +114,6 @@ impl AppError {
             Self::PayloadTooLarge(_) => "payload-too-large",
             Self::Unexpected(_) => "internal",
         }
-    }
-}
-
-impl From<DbError> for AppError {
-    fn from(e: DbError) -> Self {
-        AppError::Unexpected(anyhow::Error::new(e).context("database"))
-    }
-}
-
-impl From<diesel::result::Error> for AppError {
-    fn from(e: diesel::result::Error) -> Self {
-        AppError::from(DbError::from(e))
     }
 }
 

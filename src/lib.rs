@@ -27,6 +27,7 @@ pub mod links;
 pub mod mail;
 pub mod moderation;
 pub mod networks;
+pub mod paging;
 pub mod privacy;
 pub mod reach;
 pub mod shares;
@@ -37,6 +38,7 @@ pub mod telemetry;
 pub mod text;
 pub mod throttle;
 pub mod urls;
+pub mod versions;
 
 use std::net::TcpListener;
 

@@ -6,5 +6,6 @@ pub mod query;
 pub mod repo;
 pub mod routes;
 pub mod service;
+pub mod view;
 
 pub use model::{Email, Org, Role, User, UserStatus};

@@ -7,13 +7,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Email, Role, UserStatus};
 use super::preferences::Preferences;
-use super::service::{self, OrgView, ProfilePatch, UserView};
+use super::service::{self, ProfilePatch};
+use super::view::{OrgView, UserView};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::claims::policy::Policy;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
-use crate::http::pagination::{Page, PageParams};
 use crate::idempotency::{self, IdempotencyKey, IdempotencyKeyHeader};
+use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -7,7 +7,7 @@ use super::service;
 use crate::auth::{role, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -7,8 +7,8 @@ use crate::auth::secrets::{hash_token, random_token};
 use crate::auth::AuthUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::http::pagination::{Page, PageParams};
 use crate::ids;
+use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
 /// Creates a key for the admin's org. The key is in this answer only: what is stored is

@@ -7,7 +7,6 @@ use crate::auth::AuthUser;
 use crate::claims;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::state::AppState;
 use crate::stories::input::StoryPatch;
@@ -16,6 +15,7 @@ use crate::stories::repo;
 use crate::stories::service::{fill, may_edit};
 use crate::stories::view::StoryView;
 use crate::stories::{Story, StoryStatus};
+use crate::versions::IfMatch;
 
 /// Edits a story. Content edits re-run the claim check, and send an approved story back to
 /// review; topic and expiry edits need no review.

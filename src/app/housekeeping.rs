@@ -11,11 +11,11 @@ use super::story_change;
 use crate::audit;
 use crate::db;
 use crate::error::AppResult;
-use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::moderation::{digest, repo};
 use crate::state::AppState;
 use crate::stories::Story;
+use crate::versions::IfMatch;
 
 /// Archives every approved story whose expiry has passed; returns how many.
 pub async fn archive_expired(state: &AppState) -> AppResult<usize> {

@@ -15,11 +15,11 @@ use crate::claims::sync::locate;
 use crate::claims::tuning;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::state::AppState;
 use crate::stories::view::StoryView;
 use crate::stories::{self, Story};
+use crate::versions::IfMatch;
 
 /// A moderator marks text the detector missed as a claim; returns what writes it, to run in
 /// the request's transaction (with its `Idempotency-Key` record).

@@ -8,11 +8,14 @@
 //! version), then a user row, then a story row, then share rows one by one.
 
 pub mod change_policy;
+pub mod create_share;
+pub mod decide_share;
 pub mod edit_story;
 pub mod erase_person;
 pub mod housekeeping;
 pub mod judge_claim;
 pub mod moderate_story;
+pub mod queue_admin;
 pub mod story_change;
 pub mod withdraw_consent;
 pub mod withdraw_story;

@@ -13,7 +13,6 @@ use crate::auth::AuthUser;
 use crate::claims;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::mail::{self, templates};
 use crate::moderation::{optional_reason, required_reason};
@@ -21,6 +20,7 @@ use crate::state::AppState;
 use crate::stories::query::view_one;
 use crate::stories::view::StoryView;
 use crate::stories::{Story, StoryKind};
+use crate::versions::IfMatch;
 
 /// A moderator's decision on a story.
 #[derive(Debug, Clone)]

@@ -12,10 +12,10 @@ use chrono::NaiveDateTime;
 use super::withdraw_story;
 use crate::db::{self, DbConn};
 use crate::error::AppResult;
-use crate::http::preconditions::IfMatch;
 use crate::state::AppState;
 use crate::stories::command;
 use crate::stories::{repo, Story};
+use crate::versions::IfMatch;
 
 /// Runs `rule` on the story `id` of `org_id` under its lock (see `stories::command::apply`),
 /// stores it, and acts on its shares when it is no longer publishable.

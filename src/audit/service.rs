@@ -5,7 +5,7 @@ use super::AuditEventView;
 use crate::auth::AuthUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
 pub async fn page(

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::service;
-use crate::accounts::service::UserView;
+use crate::accounts::view::UserView;
 use crate::accounts::Email;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;

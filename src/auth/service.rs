@@ -4,7 +4,8 @@ use std::net::IpAddr;
 
 use chrono::Duration;
 
-use super::repo::{self, LoginLink, RefreshToken};
+use super::access::{create_link, LinkPurpose};
+use super::repo::{self, RefreshToken};
 use super::secrets::{hash_token, random_token};
 use crate::accounts::{self, Email, User};
 use crate::db::{self, DbConn};
@@ -15,51 +16,12 @@ use crate::state::AppState;
 
 const REFRESH_PREFIX: &str = "vrt_";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkPurpose {
-    Login,
-    Invite,
-}
-
-impl LinkPurpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            LinkPurpose::Login => "login",
-            LinkPurpose::Invite => "invite",
-        }
-    }
-}
-
 /// An access token and the refresh token that renews it.
 #[derive(Debug)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
     pub expires_in: i64,
-}
-
-/// Stores a fresh single-use link for `user` and returns its secret (only the hash is kept).
-pub fn create_link(
-    conn: &mut DbConn,
-    user_id: &str,
-    purpose: LinkPurpose,
-    ttl: Duration,
-) -> diesel::QueryResult<String> {
-    let token = random_token("");
-    let now = ids::now();
-    repo::insert_login_link(
-        conn,
-        &LoginLink {
-            id: ids::new_id(),
-            user_id: user_id.to_string(),
-            token_hash: hash_token(&token),
-            purpose: purpose.as_str().to_string(),
-            created_at: now,
-            expires_at: now + ttl,
-            used_at: None,
-        },
-    )?;
-    Ok(token)
 }
 
 /// Mails a sign-in link if the address belongs to an account that may sign in. The answer
@@ -251,11 +213,6 @@ pub async fn refresh(state: &AppState, token: String) -> AppResult<TokenPair> {
             "the refresh token is invalid, revoked or expired",
         )),
     }
-}
-
-/// Ends every session of a user (their account was disabled).
-pub fn end_sessions(conn: &mut DbConn, user_id: &str) -> diesel::QueryResult<usize> {
-    repo::revoke_all_for_user(conn, user_id, ids::now())
 }
 
 /// Ends the session the refresh token belongs to (its whole family). Unknown tokens are

@@ -133,6 +133,20 @@ pub enum DbError {
     Query(#[from] diesel::result::Error),
 }
 
+// The kernel's error knows nothing of the database; the database says how its errors
+// become one (a 500, logged with its cause).
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        AppError::Unexpected(anyhow::Error::new(e).context("database"))
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::from(DbError::from(e))
+    }
+}
+
 /// Whether a diesel error is a unique-constraint violation (a duplicate insert).
 pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(

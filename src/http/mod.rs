@@ -9,5 +9,4 @@ pub mod login_page;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
-pub mod pagination;
 pub mod preconditions;

@@ -10,31 +10,7 @@ use actix_web::{dev::Payload, FromRequest, HttpRequest, HttpResponse, Responder}
 use serde::Serialize;
 
 use crate::error::AppError;
-
-/// The versions a client says it last saw; `None` when it sent no `If-Match` (or `*`), and
-/// the server behaves as without preconditions.
-#[derive(Debug, Clone, Default)]
-pub struct IfMatch(Option<Vec<i32>>);
-
-impl IfMatch {
-    pub fn any() -> IfMatch {
-        IfMatch(None)
-    }
-
-    pub fn version(v: i32) -> IfMatch {
-        IfMatch(Some(vec![v]))
-    }
-
-    /// 412 naming the current version when the client's is not it.
-    pub fn check(&self, current: i32) -> Result<(), AppError> {
-        match &self.0 {
-            Some(versions) if !versions.contains(&current) => Err(AppError::PreconditionFailed {
-                current_version: current,
-            }),
-            _ => Ok(()),
-        }
-    }
-}
+pub use crate::versions::{IfMatch, Versioned};
 
 /// What `If-Match` may hold, as the document states it: `*`, or a list of ETags.
 pub const IF_MATCH_PATTERN: &str = r#"^[ \t]*(\*|(W/)?("[0-9]{1,9}"|[0-9]{1,9})([ \t]*,[ \t]*(W/)?("[0-9]{1,9}"|[0-9]{1,9}))*)[ \t]*$"#;
@@ -64,10 +40,10 @@ impl FromRequest for IfMatch {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let parsed = match req.headers().get(header::IF_MATCH) {
-            None => Ok(IfMatch(None)),
+            None => Ok(IfMatch::any()),
             Some(value) => match value.to_str().map(|v| v.trim_matches([' ', '\t'])) {
-                Ok("*") => Ok(IfMatch(None)),
-                Ok(text) => versions(text).map(|v| IfMatch(Some(v))).ok_or_else(|| {
+                Ok("*") => Ok(IfMatch::any()),
+                Ok(text) => versions(text).map(IfMatch::versions).ok_or_else(|| {
                     AppError::validation(
                         "If-Match",
                         "must be an ETag this API returned, e.g. \"3\"",
@@ -92,11 +68,6 @@ pub struct IfMatchHeader(
     )]
     Option<String>,
 );
-
-/// What has a version the client can send back.
-pub trait Versioned {
-    fn version(&self) -> i32;
-}
 
 /// A JSON answer tagged with its version (`ETag: "3"`).
 pub struct Tagged<T>(pub T);

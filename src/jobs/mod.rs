@@ -6,7 +6,6 @@
 
 pub mod repo;
 pub mod routes;
-pub mod service;
 pub mod worker;
 
 use std::future::Future;

@@ -2,10 +2,10 @@
 
 use actix_web::{get, post, web};
 
-use super::service::{self, JobQuery, JobView};
+use crate::app::queue_admin::{self as service, JobQuery, JobView};
 use crate::auth::{role, Authorized};
 use crate::error::{AppResult, Problem};
-use crate::http::pagination::{Page, PageParams};
+use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -7,6 +7,7 @@
 pub mod bots;
 pub mod counter;
 pub mod model;
+pub mod query;
 pub mod repo;
 pub mod routes;
 pub mod service;

@@ -11,7 +11,6 @@
 //!   committed: a failed flush is retried with everything it held. `vouch serve` flushes a
 //!   last time once the server has stopped taking requests (SIGTERM, Ctrl-C).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,10 +20,9 @@ use super::model::is_code;
 use super::repo::{self, ClickRow};
 use super::table::{Link, LinkRow};
 use crate::claims::policy::Policy;
-use crate::db::{self, DbConn};
+use crate::db::{self};
 use crate::error::AppResult;
 use crate::ids;
-use crate::shares::model::ShareView;
 use crate::state::AppState;
 
 /// How far before its last look each sync reads again (see the module's doc).
@@ -204,23 +202,4 @@ pub fn spawn(state: &AppState) {
             }
         }
     });
-}
-
-/// Fills `clicks` and `previews` of share answers from what is stored.
-pub fn add_reach(conn: &mut DbConn, views: &mut [ShareView]) -> AppResult<()> {
-    if views.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<String> = views.iter().map(|v| v.id.clone()).collect();
-    let totals: HashMap<String, (i64, i64)> = repo::totals(conn, &ids)?
-        .into_iter()
-        .map(|(id, c, p)| (id, (c, p)))
-        .collect();
-    for view in views.iter_mut() {
-        if let Some((clicks, previews)) = totals.get(&view.id) {
-            view.clicks = *clicks;
-            view.previews = *previews;
-        }
-    }
-    Ok(())
 }

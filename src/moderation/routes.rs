@@ -9,8 +9,8 @@ use crate::app::moderate_story::{self, Decision, TakeDown};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::MaybeJson;
-use crate::http::pagination::PageParams;
 use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
+use crate::paging::PageParams;
 use crate::state::AppState;
 use crate::stories::view::StoryView;
 

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::repo;
-use crate::accounts::service::{OrgView, UserView};
+use crate::accounts::view::{OrgView, UserView};
 use crate::auth::AuthUser;
 use crate::db::{self};
 use crate::error::AppResult;

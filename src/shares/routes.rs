@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::ShareView;
-use super::service::{self, Decision, ShareBatch, ShareInput, ShareQuery};
+use super::service::{self, ShareBatch, ShareInput, ShareQuery};
+use crate::app::create_share;
+use crate::app::decide_share::{self, Decision};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
-use crate::http::pagination::{Page, PageParams};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -51,7 +53,7 @@ pub async fn create_shares(
     let input = body.0;
     let user = caller.id.clone();
     let fingerprint = idempotency::fingerprint("POST /shares", &input)?;
-    let create = service::create(&state, caller, input)?;
+    let create = create_share::create(&state, caller, input)?;
     idempotency::once(&state, &user, key, fingerprint, StatusCode::CREATED, create).await
 }
 
@@ -123,7 +125,7 @@ pub async fn approve_share(
     id: web::Path<String>,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(
-        service::decide(&state, caller.user, id.into_inner(), Decision::Approve).await?,
+        decide_share::decide(&state, caller.user, id.into_inner(), Decision::Approve).await?,
     ))
 }
 
@@ -151,7 +153,7 @@ pub async fn reject_share(
     body: ApiJson<RejectShare>,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(
-        service::decide(
+        decide_share::decide(
             &state,
             caller.user,
             id.into_inner(),

@@ -14,9 +14,9 @@ use crate::audit;
 use crate::claims::{self, gate};
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::http::preconditions::IfMatch;
 use crate::ids;
 use crate::text::search_key;
+use crate::versions::IfMatch;
 
 /// A story as it was under its lock, and as it was stored.
 pub struct Changed<T> {

@@ -9,9 +9,9 @@ use super::view::StoryView;
 use crate::auth::AuthUser;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
-use crate::http::pagination::{Page, PageParams};
 use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{self, IdempotencyKey, IdempotencyKeyHeader};
+use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -17,8 +17,8 @@ use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::http::pagination::{Page, PageParams};
 use crate::ids;
+use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
 /// Whether `caller` may change the content of `story`: its author always; the comms team

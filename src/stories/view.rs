@@ -12,7 +12,7 @@ use super::repo;
 use crate::claims;
 use crate::claims::gate::Authenticity;
 use crate::db::DbConn;
-use crate::http::preconditions::Versioned;
+use crate::versions::Versioned;
 use crate::ids;
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -68,7 +68,8 @@ async fn figures(app: &TestApp, token: &str) -> Value {
 
 /// Polls the analytics until the org's adjustment reaches `version`.
 async fn wait_for_fit(app: &TestApp, token: &str, version: i64) -> Value {
-    for _ in 0..200 {
+    // A refit in a debug build on a loaded 2-core machine can take several seconds.
+    for _ in 0..1200 {
         let seen = figures(app, token).await;
         if seen["adjustment"]["version"].as_i64() == Some(version) {
             return seen;

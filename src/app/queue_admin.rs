@@ -4,13 +4,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::repo::{self, JobRow};
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::http::pagination::{Page, PageParams};
 use crate::ids;
+use crate::jobs::repo::{self, JobRow};
+use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
