@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::json;
 use url::Url;
@@ -156,7 +156,7 @@ fn jwt_expiry(jwt: &str) -> Option<chrono::NaiveDateTime> {
         .decode(payload.trim_end_matches('='))
         .ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    DateTime::<Utc>::from_timestamp(claims["exp"].as_i64()?, 0).map(|d| d.naive_utc())
+    super::times::expiry_claim(Utc::now(), claims["exp"].as_i64()?)
 }
 
 fn rkey_of(uri: &str) -> &str {

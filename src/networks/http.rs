@@ -1,11 +1,11 @@
 //! The one place where an HTTP answer becomes a [`NetworkError`]: failures classified by
 //! whether the call created something, and every network's rate-limit signal read the same way.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use reqwest::header::HeaderMap;
 use reqwest::{RequestBuilder, StatusCode};
 
-use super::{NetworkError, NetworkKind};
+use super::{times, NetworkError, NetworkKind};
 
 /// Whether a failed call may have had an effect that a blind retry would repeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,7 +122,8 @@ pub(crate) fn classify(kind: NetworkKind, call: Call, answer: &Answer) -> Networ
 /// daily `x-user-limit-24hour-reset` when that budget is spent), Mastodon's
 /// `X-RateLimit-Reset` (ISO 8601), Bluesky's `RateLimit-Reset` (epoch seconds). Several
 /// signals: the latest wins. None: LinkedIn's daily limits reset at the next midnight UTC,
-/// the others are tried again in a minute. Never earlier than a second from `now`.
+/// the others are tried again in a minute. Always between a second and a day from `now`
+/// (see [`times`]), whatever the network wrote.
 pub fn rate_limit_from(
     kind: NetworkKind,
     headers: &HeaderMap,
@@ -136,8 +137,8 @@ pub fn rate_limit_from(
     };
     let mut found: Vec<DateTime<Utc>> = Vec::new();
     if let Some(value) = header("retry-after") {
-        if let Ok(secs) = value.parse::<i64>() {
-            found.push(now + Duration::seconds(secs.max(0)));
+        if let Some(at) = seconds(value).and_then(|secs| times::after_secs(now, secs)) {
+            found.push(at);
         } else if let Ok(date) = DateTime::parse_from_rfc2822(value) {
             found.push(date.with_timezone(&Utc));
         }
@@ -152,23 +153,28 @@ pub fn rate_limit_from(
             found.push(at);
         }
     }
-    let earliest = now + Duration::seconds(1);
-    match found.into_iter().max() {
-        Some(at) => at.max(earliest),
+    let at = match found.into_iter().max() {
+        Some(at) => at,
         None if kind == NetworkKind::Linkedin => next_midnight_utc(now),
-        None => now + Duration::seconds(60),
-    }
+        None => now + TimeDelta::seconds(60),
+    };
+    times::clamp_wait(now, at)
+}
+
+/// A number of seconds as headers write them (`120`, `1740823500`, `12.5`), however large:
+/// as a float, so that no number overflows while it is read.
+fn seconds(value: &str) -> Option<f64> {
+    value.parse::<f64>().ok()
 }
 
 /// A reset header's value: epoch seconds, seconds from now (small numbers, as in the IETF
 /// draft), or an ISO 8601 timestamp.
 fn reset_time(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    if let Ok(number) = value.parse::<f64>() {
-        let secs = number.ceil() as i64;
-        return if secs > 1_000_000_000 {
-            Utc.timestamp_opt(secs, 0).single()
+    if let Some(number) = seconds(value) {
+        return if number > 1_000_000_000.0 {
+            times::at_epoch(now, number)
         } else {
-            Some(now + Duration::seconds(secs.max(0)))
+            times::after_secs(now, number)
         };
     }
     DateTime::parse_from_rfc3339(value)
@@ -177,8 +183,10 @@ fn reset_time(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 }
 
 fn next_midnight_utc(now: DateTime<Utc>) -> DateTime<Utc> {
-    let tomorrow = now.date_naive() + Duration::days(1);
-    tomorrow.and_time(NaiveTime::MIN).and_utc()
+    match now.date_naive().succ_opt() {
+        Some(tomorrow) => tomorrow.and_time(NaiveTime::MIN).and_utc(),
+        None => now + TimeDelta::hours(24),
+    }
 }
 
 #[cfg(test)]
@@ -247,5 +255,51 @@ mod tests {
             from(Bluesky, &[("RateLimit-Reset", "1740823000")]),
             at("2025-03-01T10:00:01Z")
         );
+    }
+
+    #[test]
+    fn an_absurd_signal_waits_a_day_at_most() {
+        let now = at("2025-03-01T10:00:00Z");
+        let day = at("2025-03-02T10:00:00Z");
+        use NetworkKind::*;
+        for (kind, name, value) in [
+            (Mastodon, "retry-after", "9300000000000000"),
+            (Mastodon, "retry-after", "99999999999999999999999999999"),
+            (X, "retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+            (X, "x-rate-limit-reset", "9300000000000000"),
+            (Mastodon, "x-ratelimit-reset", "9999-12-31T23:59:59Z"),
+            (Bluesky, "ratelimit-reset", "1e300"),
+            (Bluesky, "ratelimit-reset", "inf"),
+        ] {
+            let at = rate_limit_from(kind, &headers(&[(name, value)]), now);
+            assert_eq!(at, day, "{name}: {value}");
+        }
+        for (name, value) in [("retry-after", "-30"), ("retry-after", "NaN")] {
+            let at = rate_limit_from(Mastodon, &headers(&[(name, value)]), now);
+            assert!(
+                at > now && at <= now + TimeDelta::seconds(60),
+                "{value}: {at}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_header_value_panics_or_leaves_the_window(
+            value in "\\PC{0,40}|[0-9eE+.-]{1,40}",
+            which in 0usize..5,
+            secs in -4_000_000_000_000i64..4_000_000_000_000,
+        ) {
+            let name = ["retry-after", "x-rate-limit-reset", "x-ratelimit-reset",
+                        "ratelimit-reset", "x-user-limit-24hour-reset"][which];
+            let now = DateTime::<Utc>::from_timestamp(secs.clamp(0, 8_000_000_000), 0).unwrap();
+            let Ok(value) = HeaderValue::from_str(&value) else { return Ok(()); };
+            let mut map = headers(&[("x-user-limit-24hour-remaining", "0")]);
+            map.insert(HeaderName::from_static(name), value);
+            for kind in NetworkKind::ALL {
+                let at = rate_limit_from(kind, &map, now);
+                proptest::prop_assert!(at > now && at <= now + TimeDelta::hours(24));
+            }
+        }
     }
 }

@@ -24,6 +24,7 @@ mod mastodon;
 mod oauth;
 mod registry;
 pub mod text;
+mod times;
 mod x;
 
 use std::fmt;

@@ -184,8 +184,7 @@ pub(crate) fn token_set<TR: TokenResponse>(
 }
 
 fn expiry(lifetime: Duration) -> Option<chrono::NaiveDateTime> {
-    let lifetime = chrono::Duration::from_std(lifetime).ok()?;
-    Utc::now().naive_utc().checked_add_signed(lifetime)
+    super::times::token_expiry(Utc::now(), lifetime.as_secs())
 }
 
 /// Why a token call failed before an OAuth error body could be read.
