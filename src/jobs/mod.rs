@@ -9,6 +9,9 @@ pub mod routes;
 pub mod service;
 pub mod worker;
 
+#[cfg(test)]
+mod poison_tests;
+
 use std::future::Future;
 
 use serde::de::DeserializeOwned;

@@ -2,11 +2,18 @@
 //! then deletes it, or schedules a retry with exponential back-off and jitter, or parks it
 //! as failed once its attempts run out. A worker that dies holds its job only until the
 //! lease expires (about a minute), then another takes it.
+//!
+//! No job can stop the queue: a handler that panics is a failed attempt like any other, and
+//! a job claimed once more than its attempts allow (each run ended with its process: an
+//! abort, an OOM kill) is parked without running, so it cannot take the next worker down.
 
+use std::any::Any;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use rand::Rng;
 
 use super::repo::{self, JobRow};
@@ -39,6 +46,8 @@ fn runner(kind: &str) -> Option<Kind> {
         RevokeTokens::KIND => Some(typed::<RevokeTokens>()),
         ReadMetrics::KIND => Some(typed::<ReadMetrics>()),
         Retrain::KIND => Some(typed::<Retrain>()),
+        #[cfg(test)]
+        super::poison_tests::Poison::KIND => Some(typed::<super::poison_tests::Poison>()),
         _ => None,
     }
 }
@@ -67,11 +76,17 @@ pub fn spawn(state: &AppState) {
         tokio::spawn(async move {
             let idle = Duration::from_millis(state.settings.worker.poll_interval_ms.max(10));
             loop {
-                match run_next(&state).await {
-                    Ok(true) => {}
-                    Ok(false) => tokio::time::sleep(idle).await,
-                    Err(e) => {
+                // Handlers are guarded in `run_next`; this guards the loop itself, so that a
+                // bug anywhere in the queue's own code costs one turn, never the loop.
+                match AssertUnwindSafe(run_next(&state)).catch_unwind().await {
+                    Ok(Ok(true)) => {}
+                    Ok(Ok(false)) => tokio::time::sleep(idle).await,
+                    Ok(Err(e)) => {
                         tracing::error!(error = %e, "job queue unavailable");
+                        tokio::time::sleep(idle).await;
+                    }
+                    Err(panic) => {
+                        tracing::error!(panic = %panic_text(&*panic), "the job queue panicked");
                         tokio::time::sleep(idle).await;
                     }
                 }
@@ -111,14 +126,15 @@ pub async fn run_next(state: &AppState) -> AppResult<bool> {
     };
     let kind = runner(&job.kind);
     let outcome = match &kind {
+        // Each claim counts an attempt; one past the last means no run ever recorded its
+        // outcome: the worker ended with it every time.
+        Some(_) if job.attempts > job.max_attempts => Err(anyhow::anyhow!(
+            "claimed {} times and never finished: its worker stopped while running it",
+            job.attempts
+        )),
         Some(kind) => {
-            with_lease(
-                state,
-                &job.id,
-                &token,
-                (kind.run)(state.clone(), job.payload.clone()),
-            )
-            .await
+            let run = guarded((kind.run)(state.clone(), job.payload.clone()));
+            with_lease(state, &job.id, &token, run).await
         }
         None => Err(anyhow::anyhow!("unknown job kind `{}`", job.kind)),
     };
@@ -153,11 +169,26 @@ pub async fn run_next(state: &AppState) -> AppResult<bool> {
     })
     .await?;
     if let (Some(error), Some(kind)) = (gave_up, kind) {
-        if let Err(e) = (kind.give_up)(state.clone(), payload, error).await {
+        if let Err(e) = guarded((kind.give_up)(state.clone(), payload, error)).await {
             tracing::error!(error = %e, "a failed job's follow-up failed");
         }
     }
     Ok(true)
+}
+
+/// `work`, with a panic turned into its error: the attempt fails, the worker goes on.
+fn guarded(work: Run) -> Run {
+    Box::pin(AssertUnwindSafe(work).catch_unwind().map(|ran| {
+        ran.unwrap_or_else(|panic| Err(anyhow::anyhow!("panicked: {}", panic_text(&*panic))))
+    }))
+}
+
+fn panic_text(panic: &(dyn Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
 }
 
 fn lease(state: &AppState) -> chrono::Duration {
