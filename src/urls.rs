@@ -1,5 +1,7 @@
 //! Validation of URLs that users give and that Vouch will link to or fetch: http(s) only,
-//! and no loopback, private or link-local hosts unless config allows them (tests do).
+//! and no loopback, private or link-local hosts unless config allows them (tests do). This
+//! reads the URL's text; what a name resolves to is checked when Vouch connects
+//! (`networks::egress`).
 
 use std::net::IpAddr;
 
@@ -40,26 +42,7 @@ pub fn parse_public_url(raw: &str, allow_private: bool) -> Result<String, String
 }
 
 fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-                || v6
-                    .to_ipv4_mapped()
-                    .is_some_and(|v4| is_private(IpAddr::V4(v4)))
-        }
-    }
+    !crate::addresses::is_public(ip)
 }
 
 #[cfg(test)]
@@ -83,6 +66,26 @@ mod tests {
             assert!(parse_public_url(bad, false).is_err(), "{bad}");
         }
         assert!(parse_public_url("http://127.0.0.1:9000/x", true).is_ok());
+    }
+
+    #[test]
+    fn reserved_addresses_in_disguise_are_not_public() {
+        for bad in [
+            "http://[::127.0.0.1]/",
+            "http://[::ffff:7f00:1]/",
+            "http://[64:ff9b::7f00:1]/",
+            "http://[2002:a9fe:a9fe::]/",
+            "http://[fec0::1]/",
+            "http://[ff02::1]/",
+            "http://0.1.2.3/",
+            "http://198.18.0.1/",
+            "http://240.0.0.1/",
+            "http://224.0.0.1/",
+            "http://2130706433/",
+            "http://0x7f.1/",
+        ] {
+            assert!(parse_public_url(bad, false).is_err(), "{bad}");
+        }
     }
 
     #[test]

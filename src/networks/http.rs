@@ -70,6 +70,10 @@ pub(crate) async fn send(request: RequestBuilder, call: Call) -> Result<Answer, 
 }
 
 fn transport(error: &reqwest::Error, call: Call) -> NetworkError {
+    // Refused before any connection: a permanent refusal, not an outage to wait out.
+    if super::egress::refused(error) {
+        return super::egress::not_public();
+    }
     // Described without reqwest's text, which carries the URL (and any query it has).
     let what = if error.is_timeout() {
         "timed out"

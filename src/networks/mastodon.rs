@@ -22,10 +22,6 @@ pub struct Mastodon {
     allow_private_urls: bool,
 }
 
-fn base(url: &str) -> &str {
-    url.trim_end_matches('/')
-}
-
 impl Mastodon {
     pub fn new(http: reqwest::Client, cfg: MastodonSettings, allow_private_urls: bool) -> Mastodon {
         Mastodon {
@@ -54,7 +50,7 @@ impl Mastodon {
         }
         let request = self
             .http
-            .post(format!("{}/api/v1/apps", base(&instance)))
+            .post(self.at(&instance, "/api/v1/apps")?)
             .json(&body);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());
@@ -65,7 +61,7 @@ impl Mastodon {
             Some((id, secret)) => Ok(AppCredentials {
                 client_id: id.to_string(),
                 client_secret: SecretString::from(secret.to_string()),
-                base_url: Some(base(&instance).to_string()),
+                base_url: Some(instance.trim_end_matches('/').to_string()),
             }),
             None => Err(classify(NetworkKind::Mastodon, Call::Idempotent, &answer)),
         }
@@ -87,22 +83,29 @@ impl Mastodon {
         })
     }
 
-    fn endpoints(app: Option<&AppCredentials>) -> Result<(String, String), NetworkError> {
+    /// `path` on a user-given instance; a literal private address is refused here, a name
+    /// for one when the client connects.
+    fn at(&self, instance: &str, path: &str) -> Result<String, NetworkError> {
+        let base = super::egress::base(instance, self.allow_private_urls)?;
+        Ok(format!("{base}{path}"))
+    }
+
+    fn endpoints(&self, app: Option<&AppCredentials>) -> Result<(String, String), NetworkError> {
         let instance = app
             .and_then(|a| a.base_url.as_deref())
             .ok_or_else(|| NetworkError::Rejected("the app names no Mastodon instance".into()))?;
         Ok((
-            format!("{}/oauth/authorize", base(instance)),
-            format!("{}/oauth/token", base(instance)),
+            self.at(instance, "/oauth/authorize")?,
+            self.at(instance, "/oauth/token")?,
         ))
     }
 
-    fn api(account: &Account, path: &str) -> Result<String, NetworkError> {
+    fn api(&self, account: &Account, path: &str) -> Result<String, NetworkError> {
         let instance = account
             .base_url
             .as_deref()
             .ok_or_else(|| NetworkError::Rejected("the account names no instance".into()))?;
-        Ok(format!("{}{path}", base(instance)))
+        self.at(instance, path)
     }
 
     fn published(status: &serde_json::Value) -> Option<Published> {
@@ -139,7 +142,7 @@ impl Network for Mastodon {
         state: &str,
         pkce_verifier: Option<&str>,
     ) -> Result<Url, NetworkError> {
-        let urls = Self::endpoints(app)?;
+        let urls = self.endpoints(app)?;
         Self::oauth(app, &urls)?.authorize_url(redirect_uri, state, &self.cfg.scopes, pkce_verifier)
     }
 
@@ -150,7 +153,7 @@ impl Network for Mastodon {
         redirect_uri: &str,
         pkce_verifier: Option<&str>,
     ) -> Result<TokenSet, NetworkError> {
-        let urls = Self::endpoints(app)?;
+        let urls = self.endpoints(app)?;
         Self::oauth(app, &urls)?
             .exchange::<BasicTokenResponse>(&self.http, code, redirect_uri, pkce_verifier)
             .await
@@ -165,10 +168,7 @@ impl Network for Mastodon {
             base_url.ok_or_else(|| NetworkError::Rejected("no Mastodon instance given".into()))?;
         let request = self
             .http
-            .get(format!(
-                "{}/api/v1/accounts/verify_credentials",
-                base(instance)
-            ))
+            .get(self.at(instance, "/api/v1/accounts/verify_credentials")?)
             .bearer_auth(&tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());
@@ -203,7 +203,7 @@ impl Network for Mastodon {
         }
         let request = self
             .http
-            .post(Self::api(account, "/api/v1/statuses")?)
+            .post(self.api(account, "/api/v1/statuses")?)
             .bearer_auth(&account.tokens.access_token)
             // A repeat within the hour answers the first status instead of posting again.
             .header("Idempotency-Key", post.key)
@@ -229,7 +229,7 @@ impl Network for Mastodon {
         );
         let request = self
             .http
-            .get(Self::api(account, &path)?)
+            .get(self.api(account, &path)?)
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());
@@ -249,10 +249,7 @@ impl Network for Mastodon {
     async fn delete(&self, account: &Account, external_id: &str) -> Result<(), NetworkError> {
         let request = self
             .http
-            .delete(Self::api(
-                account,
-                &format!("/api/v1/statuses/{external_id}"),
-            )?)
+            .delete(self.api(account, &format!("/api/v1/statuses/{external_id}"))?)
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         if answer.success() || answer.status == StatusCode::NOT_FOUND {
@@ -267,7 +264,7 @@ impl Network for Mastodon {
                 "revoking needs the instance's registered app".into(),
             ));
         };
-        let request = self.http.post(Self::api(account, "/oauth/revoke")?).form(&[
+        let request = self.http.post(self.api(account, "/oauth/revoke")?).form(&[
             ("client_id", app.client_id.as_str()),
             ("client_secret", app.client_secret.expose_secret()),
             ("token", account.tokens.access_token.as_str()),
@@ -283,10 +280,7 @@ impl Network for Mastodon {
     async fn metrics(&self, account: &Account, external_id: &str) -> Result<Metrics, NetworkError> {
         let request = self
             .http
-            .get(Self::api(
-                account,
-                &format!("/api/v1/statuses/{external_id}"),
-            )?)
+            .get(self.api(account, &format!("/api/v1/statuses/{external_id}"))?)
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());

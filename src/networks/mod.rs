@@ -18,6 +18,7 @@
 //! Secrets (client secrets, tokens) never appear in `Debug` output.
 
 mod bluesky;
+mod egress;
 mod http;
 mod linkedin;
 mod mastodon;
