@@ -41,6 +41,23 @@ pub fn parse_public_url(raw: &str, allow_private: bool) -> Result<String, String
     Ok(url.to_string())
 }
 
+/// A server a user names for Vouch to call (a Mastodon instance, a Bluesky service), as its
+/// origin alone: `scheme://host[:port]`. A path, query or fragment is refused rather than
+/// dropped: Vouch appends the API's paths, and `https://host/x?` would let the caller choose
+/// which one is called.
+pub fn parse_origin(raw: &str, allow_private: bool) -> Result<String, String> {
+    let checked = parse_public_url(raw, allow_private)?;
+    let url = Url::parse(&checked).map_err(|e| e.to_string())?;
+    if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
+        return Err(
+            "must be the server's address alone, like https://mastodon.example, \
+                    without a path, query or fragment"
+                .into(),
+        );
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
 fn is_private(ip: IpAddr) -> bool {
     !crate::addresses::is_public(ip)
 }
@@ -66,6 +83,29 @@ mod tests {
             assert!(parse_public_url(bad, false).is_err(), "{bad}");
         }
         assert!(parse_public_url("http://127.0.0.1:9000/x", true).is_ok());
+    }
+
+    #[test]
+    fn a_server_is_named_by_its_origin_alone() {
+        use super::parse_origin;
+        assert_eq!(
+            parse_origin("https://Mastodon.Example/", false).as_deref(),
+            Ok("https://mastodon.example")
+        );
+        assert_eq!(
+            parse_origin("https://mastodon.example:8443", false).as_deref(),
+            Ok("https://mastodon.example:8443")
+        );
+        for bad in [
+            "https://mastodon.example/api/v1/statuses?",
+            "https://mastodon.example/?",
+            "https://mastodon.example/#",
+            "https://mastodon.example/sub/",
+            "https://mastodon.example?x=1",
+            "https://u:p@mastodon.example",
+        ] {
+            assert!(parse_origin(bad, false).is_err(), "{bad}");
+        }
     }
 
     #[test]

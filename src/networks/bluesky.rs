@@ -47,7 +47,7 @@ impl Bluesky {
         app_password: &str,
     ) -> Result<(Identity, TokenSet), NetworkError> {
         let service = service_url.unwrap_or(&self.cfg.default_service_url);
-        let service = crate::urls::parse_public_url(service, self.allow_private_urls)
+        let service = crate::urls::parse_origin(service, self.allow_private_urls)
             .map_err(|e| NetworkError::Rejected(format!("service URL {e}")))?;
         let request = self
             .http

@@ -9,7 +9,7 @@
 //! `security.allow_private_urls`.
 
 use std::error::Error as StdError;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
@@ -61,23 +61,23 @@ pub(crate) fn not_public() -> NetworkError {
     NetworkError::Rejected(NOT_PUBLIC.into())
 }
 
-/// A user-given base URL (`https://mastodon.example`), without its final slash, once it is
-/// known not to name a private address literally. Names are left to [`PublicOnly`].
+/// A user-given base URL as its origin (`https://mastodon.example`), once it is known not to
+/// name a private address literally; names are left to [`PublicOnly`]. Only the origin is
+/// kept, so that an address stored before origins were enforced cannot choose the path.
 pub(crate) fn base(raw: &str, allow_private: bool) -> Result<String, NetworkError> {
-    let url = Url::parse(raw)
-        .map_err(|_| NetworkError::Rejected("the account's address is not a URL".into()))?;
-    let literal = match url.host() {
+    let refused = |why: &str| NetworkError::Rejected(format!("the account's address {why}"));
+    let url = Url::parse(raw).map_err(|_| refused("is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refused("is not http or https"));
+    }
+    let literal: Option<IpAddr> = match url.host() {
         Some(Host::Ipv4(ip)) => Some(ip.into()),
         Some(Host::Ipv6(ip)) => Some(ip.into()),
         Some(Host::Domain(_)) => None,
-        None => {
-            return Err(NetworkError::Rejected(
-                "the account's address has no host".into(),
-            ))
-        }
+        None => return Err(refused("has no host")),
     };
     if !allow_private && literal.is_some_and(|ip| !is_public(ip)) {
         return Err(not_public());
     }
-    Ok(raw.trim_end_matches('/').to_string())
+    Ok(url.origin().ascii_serialization())
 }

@@ -16,35 +16,62 @@ pub(crate) enum Call {
     Idempotent,
 }
 
-/// A network's answer, read whole.
+/// A network's answer, read whole (up to [`MAX_BODY`]).
 pub(crate) struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// Who answered, for the log.
+    pub host: String,
 }
+
+/// More than any answer of the four APIs; a server sending more is cut off there, so that a
+/// hostile one cannot fill the memory.
+const MAX_BODY: usize = 1 << 20;
+/// How much of a body the log keeps.
+const LOGGED_BODY_CHARS: usize = 500;
 
 impl Answer {
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
     }
 
-    /// The network's readable message: the first of the fields the four networks use.
+    /// The body as text, for rules that must read it (X tells a duplicate only in prose);
+    /// never for what a caller sees.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// What may be said of this answer to whoever caused the call: the status and, when the
+    /// body names one, the network's error code (`RecordNotFound`, `invalid_grant`,
+    /// `DUPLICATE_POST`). Never the body's text: the server chose it (a Mastodon instance, a
+    /// Bluesky service: any server a user names), and it would reach the caller, a share's
+    /// error and the mail about it. The body goes to the log instead, cut short and escaped.
     pub fn message(&self) -> String {
-        if let Some(json) = self.json() {
-            // AT Protocol: a machine-readable `error` and a readable `message`; keep both.
-            if let (Some(error), Some(message)) = (json["error"].as_str(), json["message"].as_str())
-            {
-                return format!("{} {error}: {message}", self.status.as_u16());
-            }
-            for field in ["message", "detail", "error_description", "error", "title"] {
-                if let Some(text) = json.get(field).and_then(|v| v.as_str()) {
-                    return format!("{} {text}", self.status.as_u16());
-                }
-            }
+        let body: String = self.text().chars().take(LOGGED_BODY_CHARS).collect();
+        tracing::info!(
+            host = %self.host,
+            status = self.status.as_u16(),
+            body = %body.escape_debug(),
+            "a network's answer (not shown to the caller)"
+        );
+        match self.code() {
+            Some(code) => format!("the server answered {} {code}", self.status.as_u16()),
+            None => format!("the server answered {}", self.status.as_u16()),
         }
-        let body = String::from_utf8_lossy(&self.body);
-        let body: String = body.chars().take(200).collect();
-        format!("{} {}", self.status.as_u16(), body.trim())
+    }
+
+    /// The machine-readable error code of a JSON body, if it has one that looks like a code.
+    fn code(&self) -> Option<String> {
+        let json = self.json()?;
+        ["error", "code", "serviceErrorCode", "title"]
+            .iter()
+            .filter_map(|field| match &json[*field] {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .find(|code| is_code(code))
     }
 
     pub fn success(&self) -> bool {
@@ -52,20 +79,32 @@ impl Answer {
     }
 }
 
+/// A word a program would write (`ExpiredToken`, `invalid_grant`, `65600`), not prose.
+pub(crate) fn is_code(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+}
+
 /// Sends the request and reads the whole answer; transport failures are classified by `call`.
 pub(crate) async fn send(request: RequestBuilder, call: Call) -> Result<Answer, NetworkError> {
-    let response = request.send().await.map_err(|e| transport(&e, call))?;
+    let mut response = request.send().await.map_err(|e| transport(&e, call))?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| transport(&e, call))?
-        .to_vec();
+    let host = response.url().host_str().unwrap_or_default().to_string();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e, call))? {
+        body.extend_from_slice(&chunk[..chunk.len().min(MAX_BODY - body.len())]);
+        if body.len() >= MAX_BODY {
+            break;
+        }
+    }
     Ok(Answer {
         status,
         headers,
         body,
+        host,
     })
 }
 

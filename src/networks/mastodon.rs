@@ -38,7 +38,7 @@ impl Mastodon {
         instance_url: &str,
         redirect_uri: &str,
     ) -> Result<AppCredentials, NetworkError> {
-        let instance = crate::urls::parse_public_url(instance_url, self.allow_private_urls)
+        let instance = crate::urls::parse_origin(instance_url, self.allow_private_urls)
             .map_err(|e| NetworkError::Rejected(format!("instance URL {e}")))?;
         let mut body = json!({
             "client_name": self.cfg.client_name,
@@ -61,7 +61,7 @@ impl Mastodon {
             Some((id, secret)) => Ok(AppCredentials {
                 client_id: id.to_string(),
                 client_secret: SecretString::from(secret.to_string()),
-                base_url: Some(instance.trim_end_matches('/').to_string()),
+                base_url: Some(instance),
             }),
             None => Err(classify(NetworkKind::Mastodon, Call::Idempotent, &answer)),
         }

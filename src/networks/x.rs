@@ -51,7 +51,7 @@ impl X {
 
     fn error(call: Call, answer: &Answer) -> NetworkError {
         if answer.status == StatusCode::FORBIDDEN
-            && answer.message().to_lowercase().contains("duplicate")
+            && answer.text().to_lowercase().contains("duplicate")
         {
             return NetworkError::Duplicate(answer.message());
         }

@@ -2,6 +2,7 @@
 //! ever, answers HTML or binary, names a `javascript:` page, lives at a loopback name, or
 //! loses its look-up endpoint, stops nothing and leaks nothing.
 
+mod bodies;
 mod egress;
 mod waits;
 

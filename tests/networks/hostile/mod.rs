@@ -1,6 +1,7 @@
 //! Every connector against the fakes' hostile mode: what a network says (waits, bodies, page
 //! URLs, redirects) is data to check, never something to obey or repeat.
 
+mod bodies;
 mod egress;
 mod waits;
 
