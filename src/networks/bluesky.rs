@@ -166,11 +166,14 @@ fn rkey_of(uri: &str) -> &str {
 fn published(account: &Account, uri: &str) -> Published {
     Published {
         external_id: uri.to_string(),
-        external_url: Some(format!(
-            "https://bsky.app/profile/{}/post/{}",
-            account.external_user_id,
-            rkey_of(uri)
-        )),
+        external_url: super::pages::on_host(
+            &format!(
+                "https://bsky.app/profile/{}/post/{}",
+                account.external_user_id,
+                rkey_of(uri)
+            ),
+            "bsky.app",
+        ),
     }
 }
 

@@ -10,6 +10,7 @@ use url::Url;
 
 use super::http::{classify, send, Call};
 use super::oauth::OAuthApp;
+use super::pages;
 use super::{
     Account, AppCredentials, Identity, Metrics, Network, NetworkError, NetworkKind, Post,
     Published, RefreshError, TokenSet,
@@ -108,10 +109,15 @@ impl Mastodon {
         self.at(instance, path)
     }
 
-    fn published(status: &serde_json::Value) -> Option<Published> {
+    /// The status as published; its page only where it is on the account's instance.
+    fn published(account: &Account, status: &serde_json::Value) -> Option<Published> {
+        let host = account.base_url.as_deref().and_then(pages::host_of);
         Some(Published {
             external_id: status["id"].as_str()?.to_string(),
-            external_url: status["url"].as_str().map(str::to_string),
+            external_url: status["url"]
+                .as_str()
+                .zip(host)
+                .and_then(|(url, host)| pages::on_host(url, &host)),
         })
     }
 }
@@ -210,7 +216,7 @@ impl Network for Mastodon {
             .json(&body);
         let answer = send(request, Call::Create).await?;
         let json = answer.json().filter(|_| answer.success());
-        match json.as_ref().and_then(Self::published) {
+        match json.as_ref().and_then(|j| Self::published(account, j)) {
             Some(published) => Ok(published),
             None => Err(classify(NetworkKind::Mastodon, Call::Create, &answer)),
         }
@@ -241,7 +247,7 @@ impl Network for Mastodon {
         Ok(statuses.iter().find_map(|s| {
             let content = s["content"].as_str().unwrap_or_default();
             (content.contains(post.link) || content.contains(&escaped))
-                .then(|| Self::published(s))
+                .then(|| Self::published(account, s))
                 .flatten()
         }))
     }

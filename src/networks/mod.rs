@@ -23,6 +23,7 @@ mod http;
 mod linkedin;
 mod mastodon;
 mod oauth;
+mod pages;
 mod registry;
 pub mod text;
 mod times;

@@ -4,6 +4,7 @@
 
 mod bodies;
 mod egress;
+mod page_urls;
 mod waits;
 
 use serde_json::Value;

@@ -3,6 +3,7 @@
 
 mod bodies;
 mod egress;
+mod page_urls;
 mod waits;
 
 use secrecy::SecretString;
