@@ -313,6 +313,12 @@ impl Network for Bluesky {
         Err(error)
     }
 
+    /// The record key comes from the share: a repeat collides with the first record, which
+    /// `publish` then answers.
+    fn repeat_is_safe_for(&self) -> Option<chrono::TimeDelta> {
+        Some(chrono::TimeDelta::MAX)
+    }
+
     async fn find(
         &self,
         account: &Account,

@@ -222,6 +222,12 @@ impl Network for Mastodon {
         }
     }
 
+    /// Mastodon keeps an `Idempotency-Key` for an hour; ten minutes less leaves room for the
+    /// clocks and for the time the first attempt took.
+    fn repeat_is_safe_for(&self) -> Option<chrono::TimeDelta> {
+        Some(chrono::TimeDelta::minutes(50))
+    }
+
     /// The account's recent statuses, looking for the share's tracked link (past the hour in
     /// which `Idempotency-Key` protects a retry).
     async fn find(

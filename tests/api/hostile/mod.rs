@@ -5,6 +5,7 @@
 mod bodies;
 mod egress;
 mod page_urls;
+mod resume;
 mod waits;
 
 use serde_json::Value;
