@@ -17,7 +17,7 @@ use futures_util::FutureExt;
 use rand::Rng;
 
 use super::repo::{self, JobRow};
-use super::{Defer, Job};
+use super::{Defer, Job, Ledger};
 use crate::claims::tuning::job::Retrain;
 use crate::db;
 use crate::error::AppResult;
@@ -95,12 +95,13 @@ pub fn spawn(state: &AppState) {
     }
 }
 
-/// Runs due jobs until none is left or `within` has passed (the CLI delivers the mail it
-/// queued this way); returns how many ran. Jobs that fail stay queued for the workers.
-pub async fn drain(state: &AppState, within: Duration) -> AppResult<usize> {
+/// Runs the due jobs of `ledger` (what this process queued, and what those jobs queue in
+/// turn) until none is left or `within` has passed: the CLI delivers the mail it queued this
+/// way. Returns how many ran; jobs that fail, and every other job, stay for the workers.
+pub async fn drain(state: &AppState, ledger: &Ledger, within: Duration) -> AppResult<usize> {
     let deadline = tokio::time::Instant::now() + within;
     let mut ran = 0;
-    while tokio::time::Instant::now() < deadline && run_next(state).await? {
+    while tokio::time::Instant::now() < deadline && run_one(state, Some(ledger.ids())).await? {
         ran += 1;
     }
     Ok(ran)
@@ -108,16 +109,22 @@ pub async fn drain(state: &AppState, within: Duration) -> AppResult<usize> {
 
 /// Claims and runs one due job; false when none was due.
 pub async fn run_next(state: &AppState) -> AppResult<bool> {
+    run_one(state, None).await
+}
+
+/// `run_next` among `only` the jobs with these ids, when given.
+async fn run_one(state: &AppState, only: Option<Vec<String>>) -> AppResult<bool> {
     let lease = lease(state);
     let token = ids::new_id();
     let claimed = {
         let token = token.clone();
         db::run(&state.pool, move |conn| -> AppResult<Option<JobRow>> {
             let now = ids::now();
-            if !repo::any_due(conn, now)? {
+            let only = only.as_deref();
+            if !repo::any_due(conn, now, only)? {
                 return Ok(None);
             }
-            Ok(repo::claim(conn, &token, now, now + lease)?)
+            Ok(repo::claim(conn, &token, now, now + lease, only)?)
         })
         .await?
     };

@@ -4,6 +4,7 @@
 
 mod bodies;
 mod egress;
+mod operator;
 mod page_urls;
 mod resume;
 mod waits;
