@@ -25,9 +25,9 @@ async fn a_failed_look_up_within_the_hour_falls_back_to_the_idempotent_create() 
             .publishable_story(&w.camille.token, "We ship every week.")
             .await;
         let id = w.share(&story, &["mastodon"]).await.remove(0);
-        eventually("the share is published", 20, || async {
-            share_view(&w, &id).await["status"] != "publishing"
-                && share_view(&w, &id).await["status"] != "scheduled"
+        eventually("the share is out of publishing", 30, || async {
+            let status = share_view(&w, &id).await["status"].clone();
+            status != "publishing" && status != "scheduled"
         })
         .await;
         let share = share_view(&w, &id).await;
