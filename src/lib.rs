@@ -5,6 +5,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod addresses;
 pub mod analytics;
 pub mod api_keys;
 pub mod app;

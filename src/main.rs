@@ -185,18 +185,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The state an operator's command runs with: secrets resolved, migrations applied.
+/// The state an operator's command runs with: secrets resolved, migrations applied, and the
+/// jobs it queues noted, so that it runs those and no other.
 fn operator_state(mut settings: Settings) -> anyhow::Result<AppState> {
     settings.resolve_secrets()?;
     let pool = db::pool(&settings.database.url, 2)?;
     db::migrate(&pool)?;
-    AppState::new(settings, pool)
+    let mut state = AppState::new(settings, pool)?;
+    state.queued_here = Some(vouch::jobs::Ledger::default());
+    Ok(state)
 }
 
 /// Runs what the command queued (mail, a refit); what cannot run now stays queued for the
-/// server's workers.
+/// server's workers, as does every job the command did not queue.
 async fn drain_queued(state: &AppState) -> anyhow::Result<()> {
-    let ran = vouch::jobs::worker::drain(state, std::time::Duration::from_secs(10)).await?;
+    let Some(ledger) = &state.queued_here else {
+        return Ok(());
+    };
+    let within = std::time::Duration::from_secs(10);
+    let ran = vouch::jobs::worker::drain(state, ledger, within).await?;
     if ran > 0 {
         // stderr: stdout's last line is the command's answer (e.g. the token).
         eprintln!("{ran} queued job(s) run");

@@ -35,6 +35,9 @@ pub struct AppState {
     pub links: Arc<Links>,
     /// The careers page's keys and testimonials, kept in memory.
     pub careers: Arc<Careers>,
+    /// Where the jobs this process queues are noted, in a process that runs only its own
+    /// (`vouch admin …`); `None` in the server and the workers.
+    pub queued_here: Option<crate::jobs::Ledger>,
 }
 
 impl AppState {
@@ -69,6 +72,7 @@ impl AppState {
             mailer,
             jwt: Arc::new(jwt),
             login_limiter: Arc::new(login_limiter),
+            queued_here: None,
         })
     }
 

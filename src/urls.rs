@@ -1,5 +1,7 @@
 //! Validation of URLs that users give and that Vouch will link to or fetch: http(s) only,
-//! and no loopback, private or link-local hosts unless config allows them (tests do).
+//! and no loopback, private or link-local hosts unless config allows them (tests do). This
+//! reads the URL's text; what a name resolves to is checked when Vouch connects
+//! (`networks::egress`).
 
 use std::net::IpAddr;
 
@@ -39,27 +41,25 @@ pub fn parse_public_url(raw: &str, allow_private: bool) -> Result<String, String
     Ok(url.to_string())
 }
 
-fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-                || v6
-                    .to_ipv4_mapped()
-                    .is_some_and(|v4| is_private(IpAddr::V4(v4)))
-        }
+/// A server a user names for Vouch to call (a Mastodon instance, a Bluesky service), as its
+/// origin alone: `scheme://host[:port]`. A path, query or fragment is refused rather than
+/// dropped: Vouch appends the API's paths, and `https://host/x?` would let the caller choose
+/// which one is called.
+pub fn parse_origin(raw: &str, allow_private: bool) -> Result<String, String> {
+    let checked = parse_public_url(raw, allow_private)?;
+    let url = Url::parse(&checked).map_err(|e| e.to_string())?;
+    if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
+        return Err(
+            "must be the server's address alone, like https://mastodon.example, \
+                    without a path, query or fragment"
+                .into(),
+        );
     }
+    Ok(url.origin().ascii_serialization())
+}
+
+fn is_private(ip: IpAddr) -> bool {
+    !crate::addresses::is_public(ip)
 }
 
 #[cfg(test)]
@@ -83,6 +83,49 @@ mod tests {
             assert!(parse_public_url(bad, false).is_err(), "{bad}");
         }
         assert!(parse_public_url("http://127.0.0.1:9000/x", true).is_ok());
+    }
+
+    #[test]
+    fn a_server_is_named_by_its_origin_alone() {
+        use super::parse_origin;
+        assert_eq!(
+            parse_origin("https://Mastodon.Example/", false).as_deref(),
+            Ok("https://mastodon.example")
+        );
+        assert_eq!(
+            parse_origin("https://mastodon.example:8443", false).as_deref(),
+            Ok("https://mastodon.example:8443")
+        );
+        for bad in [
+            "https://mastodon.example/api/v1/statuses?",
+            "https://mastodon.example/?",
+            "https://mastodon.example/#",
+            "https://mastodon.example/sub/",
+            "https://mastodon.example?x=1",
+            "https://u:p@mastodon.example",
+        ] {
+            assert!(parse_origin(bad, false).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reserved_addresses_in_disguise_are_not_public() {
+        for bad in [
+            "http://[::127.0.0.1]/",
+            "http://[::ffff:7f00:1]/",
+            "http://[64:ff9b::7f00:1]/",
+            "http://[2002:a9fe:a9fe::]/",
+            "http://[fec0::1]/",
+            "http://[ff02::1]/",
+            "http://0.1.2.3/",
+            "http://198.18.0.1/",
+            "http://240.0.0.1/",
+            "http://224.0.0.1/",
+            "http://2130706433/",
+            "http://0x7f.1/",
+        ] {
+            assert!(parse_public_url(bad, false).is_err(), "{bad}");
+        }
     }
 
     #[test]

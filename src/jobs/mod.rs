@@ -8,7 +8,11 @@ pub mod repo;
 pub mod routes;
 pub mod worker;
 
+#[cfg(test)]
+mod poison_tests;
+
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -88,5 +92,30 @@ pub fn enqueue_at<J: Job>(
         updated_at: now,
     };
     repo::insert(conn, &row)?;
+    if let Some(ledger) = &state.queued_here {
+        ledger.note(&row.id);
+    }
     Ok(row.id)
+}
+
+/// The ids of the jobs this process queued, for a process that runs only its own (an
+/// operator's command, see [`worker::drain`]): it must not run, from the operator's shell,
+/// what the server queued for any org, posts to user-given hosts included.
+#[derive(Clone, Default)]
+pub struct Ledger(Arc<Mutex<Vec<String>>>);
+
+impl Ledger {
+    fn note(&self, id: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(id.to_string());
+    }
+
+    pub fn ids(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
 }

@@ -56,23 +56,46 @@ pub fn due_query(now: NaiveDateTime) -> jobs::BoxedQuery<'static, MultiBackend, 
         .into_boxed()
 }
 
-/// Whether any job is due: a cheap read, so idle workers do not take SQLite's write lock.
-pub fn any_due(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(due!(now))).get_result(conn)
+/// Whether any job is due (among `only`, when given): a cheap read, so idle workers do not
+/// take SQLite's write lock.
+pub fn any_due(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    only: Option<&[String]>,
+) -> QueryResult<bool> {
+    match only {
+        None => diesel::select(diesel::dsl::exists(due!(now))).get_result(conn),
+        Some(ids) => diesel::select(diesel::dsl::exists(due!(now).filter(jobs::id.eq_any(ids))))
+            .get_result(conn),
+    }
 }
 
-/// Takes the next due job for `token` until `until` and counts the attempt.
+/// Takes the next due job (among `only`, when given) for `token` until `until` and counts
+/// the attempt.
 pub fn claim(
     conn: &mut DbConn,
     token: &str,
     now: NaiveDateTime,
     until: NaiveDateTime,
+    only: Option<&[String]>,
 ) -> QueryResult<Option<JobRow>> {
     db::transaction(conn, |conn| {
         let next = due!(now).order((jobs::run_at, jobs::id)).select(jobs::id);
-        let picked: Option<String> = match conn {
-            DbConn::Postgresql(pg) => next.for_update().skip_locked().first(pg).optional()?,
-            DbConn::Sqlite(_) => due_query(now).first(conn).optional()?,
+        let picked: Option<String> = match (&mut *conn, only) {
+            (DbConn::Postgresql(pg), None) => {
+                next.for_update().skip_locked().first(pg).optional()?
+            }
+            (DbConn::Postgresql(pg), Some(ids)) => next
+                .filter(jobs::id.eq_any(ids))
+                .for_update()
+                .skip_locked()
+                .first(pg)
+                .optional()?,
+            (conn @ DbConn::Sqlite(_), None) => due_query(now).first(conn).optional()?,
+            (conn @ DbConn::Sqlite(_), Some(ids)) => due_query(now)
+                .filter(jobs::id.eq_any(ids.to_vec()))
+                .first(conn)
+                .optional()?,
         };
         let Some(id) = picked else {
             return Ok(None);

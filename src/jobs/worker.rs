@@ -2,15 +2,22 @@
 //! then deletes it, or schedules a retry with exponential back-off and jitter, or parks it
 //! as failed once its attempts run out. A worker that dies holds its job only until the
 //! lease expires (about a minute), then another takes it.
+//!
+//! No job can stop the queue: a handler that panics is a failed attempt like any other, and
+//! a job claimed once more than its attempts allow (each run ended with its process: an
+//! abort, an OOM kill) is parked without running, so it cannot take the next worker down.
 
+use std::any::Any;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use rand::Rng;
 
 use super::repo::{self, JobRow};
-use super::{Defer, Job};
+use super::{Defer, Job, Ledger};
 use crate::claims::tuning::job::Retrain;
 use crate::db;
 use crate::error::AppResult;
@@ -39,6 +46,8 @@ fn runner(kind: &str) -> Option<Kind> {
         RevokeTokens::KIND => Some(typed::<RevokeTokens>()),
         ReadMetrics::KIND => Some(typed::<ReadMetrics>()),
         Retrain::KIND => Some(typed::<Retrain>()),
+        #[cfg(test)]
+        super::poison_tests::Poison::KIND => Some(typed::<super::poison_tests::Poison>()),
         _ => None,
     }
 }
@@ -67,11 +76,17 @@ pub fn spawn(state: &AppState) {
         tokio::spawn(async move {
             let idle = Duration::from_millis(state.settings.worker.poll_interval_ms.max(10));
             loop {
-                match run_next(&state).await {
-                    Ok(true) => {}
-                    Ok(false) => tokio::time::sleep(idle).await,
-                    Err(e) => {
+                // Handlers are guarded in `run_next`; this guards the loop itself, so that a
+                // bug anywhere in the queue's own code costs one turn, never the loop.
+                match AssertUnwindSafe(run_next(&state)).catch_unwind().await {
+                    Ok(Ok(true)) => {}
+                    Ok(Ok(false)) => tokio::time::sleep(idle).await,
+                    Ok(Err(e)) => {
                         tracing::error!(error = %e, "job queue unavailable");
+                        tokio::time::sleep(idle).await;
+                    }
+                    Err(panic) => {
+                        tracing::error!(panic = %panic_text(&*panic), "the job queue panicked");
                         tokio::time::sleep(idle).await;
                     }
                 }
@@ -80,12 +95,13 @@ pub fn spawn(state: &AppState) {
     }
 }
 
-/// Runs due jobs until none is left or `within` has passed (the CLI delivers the mail it
-/// queued this way); returns how many ran. Jobs that fail stay queued for the workers.
-pub async fn drain(state: &AppState, within: Duration) -> AppResult<usize> {
+/// Runs the due jobs of `ledger` (what this process queued, and what those jobs queue in
+/// turn) until none is left or `within` has passed: the CLI delivers the mail it queued this
+/// way. Returns how many ran; jobs that fail, and every other job, stay for the workers.
+pub async fn drain(state: &AppState, ledger: &Ledger, within: Duration) -> AppResult<usize> {
     let deadline = tokio::time::Instant::now() + within;
     let mut ran = 0;
-    while tokio::time::Instant::now() < deadline && run_next(state).await? {
+    while tokio::time::Instant::now() < deadline && run_one(state, Some(ledger.ids())).await? {
         ran += 1;
     }
     Ok(ran)
@@ -93,16 +109,22 @@ pub async fn drain(state: &AppState, within: Duration) -> AppResult<usize> {
 
 /// Claims and runs one due job; false when none was due.
 pub async fn run_next(state: &AppState) -> AppResult<bool> {
+    run_one(state, None).await
+}
+
+/// `run_next` among `only` the jobs with these ids, when given.
+async fn run_one(state: &AppState, only: Option<Vec<String>>) -> AppResult<bool> {
     let lease = lease(state);
     let token = ids::new_id();
     let claimed = {
         let token = token.clone();
         db::run(&state.pool, move |conn| -> AppResult<Option<JobRow>> {
             let now = ids::now();
-            if !repo::any_due(conn, now)? {
+            let only = only.as_deref();
+            if !repo::any_due(conn, now, only)? {
                 return Ok(None);
             }
-            Ok(repo::claim(conn, &token, now, now + lease)?)
+            Ok(repo::claim(conn, &token, now, now + lease, only)?)
         })
         .await?
     };
@@ -111,14 +133,15 @@ pub async fn run_next(state: &AppState) -> AppResult<bool> {
     };
     let kind = runner(&job.kind);
     let outcome = match &kind {
+        // Each claim counts an attempt; one past the last means no run ever recorded its
+        // outcome: the worker ended with it every time.
+        Some(_) if job.attempts > job.max_attempts => Err(anyhow::anyhow!(
+            "claimed {} times and never finished: its worker stopped while running it",
+            job.attempts
+        )),
         Some(kind) => {
-            with_lease(
-                state,
-                &job.id,
-                &token,
-                (kind.run)(state.clone(), job.payload.clone()),
-            )
-            .await
+            let run = guarded((kind.run)(state.clone(), job.payload.clone()));
+            with_lease(state, &job.id, &token, run).await
         }
         None => Err(anyhow::anyhow!("unknown job kind `{}`", job.kind)),
     };
@@ -153,11 +176,26 @@ pub async fn run_next(state: &AppState) -> AppResult<bool> {
     })
     .await?;
     if let (Some(error), Some(kind)) = (gave_up, kind) {
-        if let Err(e) = (kind.give_up)(state.clone(), payload, error).await {
+        if let Err(e) = guarded((kind.give_up)(state.clone(), payload, error)).await {
             tracing::error!(error = %e, "a failed job's follow-up failed");
         }
     }
     Ok(true)
+}
+
+/// `work`, with a panic turned into its error: the attempt fails, the worker goes on.
+fn guarded(work: Run) -> Run {
+    Box::pin(AssertUnwindSafe(work).catch_unwind().map(|ran| {
+        ran.unwrap_or_else(|panic| Err(anyhow::anyhow!("panicked: {}", panic_text(&*panic))))
+    }))
+}
+
+fn panic_text(panic: &(dyn Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
 }
 
 fn lease(state: &AppState) -> chrono::Duration {

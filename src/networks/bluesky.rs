@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::json;
 use url::Url;
@@ -22,10 +22,6 @@ pub struct Bluesky {
     http: reqwest::Client,
     cfg: BlueskySettings,
     allow_private_urls: bool,
-}
-
-fn trim(url: &str) -> &str {
-    url.trim_end_matches('/')
 }
 
 impl Bluesky {
@@ -51,14 +47,11 @@ impl Bluesky {
         app_password: &str,
     ) -> Result<(Identity, TokenSet), NetworkError> {
         let service = service_url.unwrap_or(&self.cfg.default_service_url);
-        let service = crate::urls::parse_public_url(service, self.allow_private_urls)
+        let service = crate::urls::parse_origin(service, self.allow_private_urls)
             .map_err(|e| NetworkError::Rejected(format!("service URL {e}")))?;
         let request = self
             .http
-            .post(format!(
-                "{}/xrpc/com.atproto.server.createSession",
-                trim(&service)
-            ))
+            .post(self.at(&service, "com.atproto.server.createSession")?)
             .json(&json!({ "identifier": handle.trim().trim_start_matches('@'), "password": app_password }));
         let answer = send(request, Call::Idempotent).await?;
         match session(&answer, None) {
@@ -71,9 +64,20 @@ impl Bluesky {
         }
     }
 
-    fn xrpc(account: &Account, service: &str, method: &str) -> String {
-        let base = account.base_url.as_deref().unwrap_or(service);
-        format!("{}/xrpc/{method}", trim(base))
+    /// XRPC `method` on a user-given service; a literal private address is refused here, a
+    /// name for one when the client connects.
+    fn at(&self, service: &str, method: &str) -> Result<String, NetworkError> {
+        let base = super::egress::base(service, self.allow_private_urls)?;
+        Ok(format!("{base}/xrpc/{method}"))
+    }
+
+    /// `method` on the account's service (the default one when it names none).
+    fn xrpc(&self, account: &Account, method: &str) -> Result<String, NetworkError> {
+        let service = account
+            .base_url
+            .as_deref()
+            .unwrap_or(&self.cfg.default_service_url);
+        self.at(service, method)
     }
 
     /// `400 {"error":"ExpiredToken"}` (and `InvalidToken`) is an access token to refresh.
@@ -91,11 +95,7 @@ impl Bluesky {
     ) -> Result<Option<Published>, NetworkError> {
         let request = self
             .http
-            .get(Self::xrpc(
-                account,
-                &self.cfg.default_service_url,
-                "com.atproto.repo.getRecord",
-            ))
+            .get(self.xrpc(account, "com.atproto.repo.getRecord")?)
             .query(&[
                 ("repo", account.external_user_id.as_str()),
                 ("collection", COLLECTION),
@@ -156,7 +156,7 @@ fn jwt_expiry(jwt: &str) -> Option<chrono::NaiveDateTime> {
         .decode(payload.trim_end_matches('='))
         .ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    DateTime::<Utc>::from_timestamp(claims["exp"].as_i64()?, 0).map(|d| d.naive_utc())
+    super::times::expiry_claim(Utc::now(), claims["exp"].as_i64()?)
 }
 
 fn rkey_of(uri: &str) -> &str {
@@ -166,11 +166,14 @@ fn rkey_of(uri: &str) -> &str {
 fn published(account: &Account, uri: &str) -> Published {
     Published {
         external_id: uri.to_string(),
-        external_url: Some(format!(
-            "https://bsky.app/profile/{}/post/{}",
-            account.external_user_id,
-            rkey_of(uri)
-        )),
+        external_url: super::pages::on_host(
+            &format!(
+                "https://bsky.app/profile/{}/post/{}",
+                account.external_user_id,
+                rkey_of(uri)
+            ),
+            "bsky.app",
+        ),
     }
 }
 
@@ -225,7 +228,7 @@ impl Network for Bluesky {
         let base = base_url.unwrap_or(&self.cfg.default_service_url);
         let request = self
             .http
-            .get(format!("{}/xrpc/com.atproto.server.getSession", trim(base)))
+            .get(self.at(base, "com.atproto.server.getSession")?)
             .bearer_auth(&tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());
@@ -245,17 +248,16 @@ impl Network for Bluesky {
         let Some(refresh) = account.tokens.refresh_token.as_deref() else {
             return Err(RefreshError::Rejected("no refresh token".into()));
         };
-        let request = self
-            .http
-            .post(Self::xrpc(
-                account,
-                &self.cfg.default_service_url,
-                "com.atproto.server.refreshSession",
-            ))
-            .bearer_auth(refresh);
-        let answer = send(request, Call::Idempotent)
-            .await
-            .map_err(|e| RefreshError::Transient(e.to_string()))?;
+        // A service that is not public never will be: only reconnecting elsewhere helps.
+        let refused = |e: NetworkError| match e {
+            NetworkError::Rejected(m) => RefreshError::Rejected(m),
+            other => RefreshError::Transient(other.to_string()),
+        };
+        let url = self
+            .xrpc(account, "com.atproto.server.refreshSession")
+            .map_err(refused)?;
+        let request = self.http.post(url).bearer_auth(refresh);
+        let answer = send(request, Call::Idempotent).await.map_err(refused)?;
         if let Some((_, tokens)) = session(&answer, Some(refresh)) {
             return Ok(tokens);
         }
@@ -284,11 +286,7 @@ impl Network for Bluesky {
         }
         let request = self
             .http
-            .post(Self::xrpc(
-                account,
-                &self.cfg.default_service_url,
-                "com.atproto.repo.createRecord",
-            ))
+            .post(self.xrpc(account, "com.atproto.repo.createRecord")?)
             .bearer_auth(&account.tokens.access_token)
             .json(&json!({
                 "repo": account.external_user_id,
@@ -315,6 +313,12 @@ impl Network for Bluesky {
         Err(error)
     }
 
+    /// The record key comes from the share: a repeat collides with the first record, which
+    /// `publish` then answers.
+    fn repeat_is_safe_for(&self) -> Option<chrono::TimeDelta> {
+        Some(chrono::TimeDelta::MAX)
+    }
+
     async fn find(
         &self,
         account: &Account,
@@ -326,11 +330,7 @@ impl Network for Bluesky {
     async fn delete(&self, account: &Account, external_id: &str) -> Result<(), NetworkError> {
         let request = self
             .http
-            .post(Self::xrpc(
-                account,
-                &self.cfg.default_service_url,
-                "com.atproto.repo.deleteRecord",
-            ))
+            .post(self.xrpc(account, "com.atproto.repo.deleteRecord")?)
             .bearer_auth(&account.tokens.access_token)
             .json(&json!({
                 "repo": account.external_user_id,
@@ -351,11 +351,7 @@ impl Network for Bluesky {
         };
         let request = self
             .http
-            .post(Self::xrpc(
-                account,
-                &self.cfg.default_service_url,
-                "com.atproto.server.deleteSession",
-            ))
+            .post(self.xrpc(account, "com.atproto.server.deleteSession")?)
             .bearer_auth(refresh);
         let answer = send(request, Call::Idempotent).await?;
         // A session already expired or gone is as good as deleted.
@@ -368,11 +364,7 @@ impl Network for Bluesky {
     async fn metrics(&self, account: &Account, external_id: &str) -> Result<Metrics, NetworkError> {
         let request = self
             .http
-            .get(Self::xrpc(
-                account,
-                &self.cfg.default_service_url,
-                "app.bsky.feed.getPosts",
-            ))
+            .get(self.xrpc(account, "app.bsky.feed.getPosts")?)
             .query(&[("uris", external_id)])
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;

@@ -1,11 +1,11 @@
 //! The one place where an HTTP answer becomes a [`NetworkError`]: failures classified by
 //! whether the call created something, and every network's rate-limit signal read the same way.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use reqwest::header::HeaderMap;
 use reqwest::{RequestBuilder, StatusCode};
 
-use super::{NetworkError, NetworkKind};
+use super::{times, NetworkError, NetworkKind};
 
 /// Whether a failed call may have had an effect that a blind retry would repeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,35 +16,62 @@ pub(crate) enum Call {
     Idempotent,
 }
 
-/// A network's answer, read whole.
+/// A network's answer, read whole (up to [`MAX_BODY`]).
 pub(crate) struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// Who answered, for the log.
+    pub host: String,
 }
+
+/// More than any answer of the four APIs; a server sending more is cut off there, so that a
+/// hostile one cannot fill the memory.
+const MAX_BODY: usize = 1 << 20;
+/// How much of a body the log keeps.
+const LOGGED_BODY_CHARS: usize = 500;
 
 impl Answer {
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
     }
 
-    /// The network's readable message: the first of the fields the four networks use.
+    /// The body as text, for rules that must read it (X tells a duplicate only in prose);
+    /// never for what a caller sees.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// What may be said of this answer to whoever caused the call: the status and, when the
+    /// body names one, the network's error code (`RecordNotFound`, `invalid_grant`,
+    /// `DUPLICATE_POST`). Never the body's text: the server chose it (a Mastodon instance, a
+    /// Bluesky service: any server a user names), and it would reach the caller, a share's
+    /// error and the mail about it. The body goes to the log instead, cut short and escaped.
     pub fn message(&self) -> String {
-        if let Some(json) = self.json() {
-            // AT Protocol: a machine-readable `error` and a readable `message`; keep both.
-            if let (Some(error), Some(message)) = (json["error"].as_str(), json["message"].as_str())
-            {
-                return format!("{} {error}: {message}", self.status.as_u16());
-            }
-            for field in ["message", "detail", "error_description", "error", "title"] {
-                if let Some(text) = json.get(field).and_then(|v| v.as_str()) {
-                    return format!("{} {text}", self.status.as_u16());
-                }
-            }
+        let body: String = self.text().chars().take(LOGGED_BODY_CHARS).collect();
+        tracing::info!(
+            host = %self.host,
+            status = self.status.as_u16(),
+            body = %body.escape_debug(),
+            "a network's answer (not shown to the caller)"
+        );
+        match self.code() {
+            Some(code) => format!("the server answered {} {code}", self.status.as_u16()),
+            None => format!("the server answered {}", self.status.as_u16()),
         }
-        let body = String::from_utf8_lossy(&self.body);
-        let body: String = body.chars().take(200).collect();
-        format!("{} {}", self.status.as_u16(), body.trim())
+    }
+
+    /// The machine-readable error code of a JSON body, if it has one that looks like a code.
+    fn code(&self) -> Option<String> {
+        let json = self.json()?;
+        ["error", "code", "serviceErrorCode", "title"]
+            .iter()
+            .filter_map(|field| match &json[*field] {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .find(|code| is_code(code))
     }
 
     pub fn success(&self) -> bool {
@@ -52,24 +79,40 @@ impl Answer {
     }
 }
 
+/// A word a program would write (`ExpiredToken`, `invalid_grant`, `65600`), not prose.
+pub(crate) fn is_code(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+}
+
 /// Sends the request and reads the whole answer; transport failures are classified by `call`.
 pub(crate) async fn send(request: RequestBuilder, call: Call) -> Result<Answer, NetworkError> {
-    let response = request.send().await.map_err(|e| transport(&e, call))?;
+    let mut response = request.send().await.map_err(|e| transport(&e, call))?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| transport(&e, call))?
-        .to_vec();
+    let host = response.url().host_str().unwrap_or_default().to_string();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(&e, call))? {
+        body.extend_from_slice(&chunk[..chunk.len().min(MAX_BODY - body.len())]);
+        if body.len() >= MAX_BODY {
+            break;
+        }
+    }
     Ok(Answer {
         status,
         headers,
         body,
+        host,
     })
 }
 
 fn transport(error: &reqwest::Error, call: Call) -> NetworkError {
+    // Refused before any connection: a permanent refusal, not an outage to wait out.
+    if super::egress::refused(error) {
+        return super::egress::not_public();
+    }
     // Described without reqwest's text, which carries the URL (and any query it has).
     let what = if error.is_timeout() {
         "timed out"
@@ -122,7 +165,8 @@ pub(crate) fn classify(kind: NetworkKind, call: Call, answer: &Answer) -> Networ
 /// daily `x-user-limit-24hour-reset` when that budget is spent), Mastodon's
 /// `X-RateLimit-Reset` (ISO 8601), Bluesky's `RateLimit-Reset` (epoch seconds). Several
 /// signals: the latest wins. None: LinkedIn's daily limits reset at the next midnight UTC,
-/// the others are tried again in a minute. Never earlier than a second from `now`.
+/// the others are tried again in a minute. Always between a second and a day from `now`
+/// (see [`times`]), whatever the network wrote.
 pub fn rate_limit_from(
     kind: NetworkKind,
     headers: &HeaderMap,
@@ -136,8 +180,8 @@ pub fn rate_limit_from(
     };
     let mut found: Vec<DateTime<Utc>> = Vec::new();
     if let Some(value) = header("retry-after") {
-        if let Ok(secs) = value.parse::<i64>() {
-            found.push(now + Duration::seconds(secs.max(0)));
+        if let Some(at) = seconds(value).and_then(|secs| times::after_secs(now, secs)) {
+            found.push(at);
         } else if let Ok(date) = DateTime::parse_from_rfc2822(value) {
             found.push(date.with_timezone(&Utc));
         }
@@ -152,23 +196,28 @@ pub fn rate_limit_from(
             found.push(at);
         }
     }
-    let earliest = now + Duration::seconds(1);
-    match found.into_iter().max() {
-        Some(at) => at.max(earliest),
+    let at = match found.into_iter().max() {
+        Some(at) => at,
         None if kind == NetworkKind::Linkedin => next_midnight_utc(now),
-        None => now + Duration::seconds(60),
-    }
+        None => now + TimeDelta::seconds(60),
+    };
+    times::clamp_wait(now, at)
+}
+
+/// A number of seconds as headers write them (`120`, `1740823500`, `12.5`), however large:
+/// as a float, so that no number overflows while it is read.
+fn seconds(value: &str) -> Option<f64> {
+    value.parse::<f64>().ok()
 }
 
 /// A reset header's value: epoch seconds, seconds from now (small numbers, as in the IETF
 /// draft), or an ISO 8601 timestamp.
 fn reset_time(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    if let Ok(number) = value.parse::<f64>() {
-        let secs = number.ceil() as i64;
-        return if secs > 1_000_000_000 {
-            Utc.timestamp_opt(secs, 0).single()
+    if let Some(number) = seconds(value) {
+        return if number > 1_000_000_000.0 {
+            times::at_epoch(now, number)
         } else {
-            Some(now + Duration::seconds(secs.max(0)))
+            times::after_secs(now, number)
         };
     }
     DateTime::parse_from_rfc3339(value)
@@ -177,8 +226,10 @@ fn reset_time(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 }
 
 fn next_midnight_utc(now: DateTime<Utc>) -> DateTime<Utc> {
-    let tomorrow = now.date_naive() + Duration::days(1);
-    tomorrow.and_time(NaiveTime::MIN).and_utc()
+    match now.date_naive().succ_opt() {
+        Some(tomorrow) => tomorrow.and_time(NaiveTime::MIN).and_utc(),
+        None => now + TimeDelta::hours(24),
+    }
 }
 
 #[cfg(test)]
@@ -247,5 +298,51 @@ mod tests {
             from(Bluesky, &[("RateLimit-Reset", "1740823000")]),
             at("2025-03-01T10:00:01Z")
         );
+    }
+
+    #[test]
+    fn an_absurd_signal_waits_a_day_at_most() {
+        let now = at("2025-03-01T10:00:00Z");
+        let day = at("2025-03-02T10:00:00Z");
+        use NetworkKind::*;
+        for (kind, name, value) in [
+            (Mastodon, "retry-after", "9300000000000000"),
+            (Mastodon, "retry-after", "99999999999999999999999999999"),
+            (X, "retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+            (X, "x-rate-limit-reset", "9300000000000000"),
+            (Mastodon, "x-ratelimit-reset", "9999-12-31T23:59:59Z"),
+            (Bluesky, "ratelimit-reset", "1e300"),
+            (Bluesky, "ratelimit-reset", "inf"),
+        ] {
+            let at = rate_limit_from(kind, &headers(&[(name, value)]), now);
+            assert_eq!(at, day, "{name}: {value}");
+        }
+        for (name, value) in [("retry-after", "-30"), ("retry-after", "NaN")] {
+            let at = rate_limit_from(Mastodon, &headers(&[(name, value)]), now);
+            assert!(
+                at > now && at <= now + TimeDelta::seconds(60),
+                "{value}: {at}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_header_value_panics_or_leaves_the_window(
+            value in "\\PC{0,40}|[0-9eE+.-]{1,40}",
+            which in 0usize..5,
+            secs in -4_000_000_000_000i64..4_000_000_000_000,
+        ) {
+            let name = ["retry-after", "x-rate-limit-reset", "x-ratelimit-reset",
+                        "ratelimit-reset", "x-user-limit-24hour-reset"][which];
+            let now = DateTime::<Utc>::from_timestamp(secs.clamp(0, 8_000_000_000), 0).unwrap();
+            let Ok(value) = HeaderValue::from_str(&value) else { return Ok(()); };
+            let mut map = headers(&[("x-user-limit-24hour-remaining", "0")]);
+            map.insert(HeaderName::from_static(name), value);
+            for kind in NetworkKind::ALL {
+                let at = rate_limit_from(kind, &map, now);
+                proptest::prop_assert!(at > now && at <= now + TimeDelta::hours(24));
+            }
+        }
     }
 }

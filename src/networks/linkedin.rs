@@ -77,8 +77,11 @@ impl Linkedin {
     }
 }
 
-fn post_url(urn: &str) -> String {
-    format!("https://www.linkedin.com/feed/update/{urn}/")
+fn post_url(urn: &str) -> Option<String> {
+    super::pages::on_host(
+        &format!("https://www.linkedin.com/feed/update/{urn}/"),
+        "www.linkedin.com",
+    )
 }
 
 /// LinkedIn's token answer: `token_type` may be missing and `scope` is comma-separated, both
@@ -243,7 +246,7 @@ impl Network for Linkedin {
         {
             Some(urn) if !urn.trim().is_empty() => Ok(Published {
                 external_id: urn.trim().to_string(),
-                external_url: Some(post_url(urn.trim())),
+                external_url: post_url(urn.trim()),
             }),
             // Created, but we cannot name it: `find` will.
             _ => Err(NetworkError::Unknown(
@@ -274,7 +277,7 @@ impl Network for Linkedin {
             let id = e["id"].as_str()?;
             (commentary.contains(post.link) || source == Some(post.link)).then(|| Published {
                 external_id: id.to_string(),
-                external_url: Some(post_url(id)),
+                external_url: post_url(id),
             })
         }))
     }

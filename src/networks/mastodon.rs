@@ -10,6 +10,7 @@ use url::Url;
 
 use super::http::{classify, send, Call};
 use super::oauth::OAuthApp;
+use super::pages;
 use super::{
     Account, AppCredentials, Identity, Metrics, Network, NetworkError, NetworkKind, Post,
     Published, RefreshError, TokenSet,
@@ -20,10 +21,6 @@ pub struct Mastodon {
     http: reqwest::Client,
     cfg: MastodonSettings,
     allow_private_urls: bool,
-}
-
-fn base(url: &str) -> &str {
-    url.trim_end_matches('/')
 }
 
 impl Mastodon {
@@ -42,7 +39,7 @@ impl Mastodon {
         instance_url: &str,
         redirect_uri: &str,
     ) -> Result<AppCredentials, NetworkError> {
-        let instance = crate::urls::parse_public_url(instance_url, self.allow_private_urls)
+        let instance = crate::urls::parse_origin(instance_url, self.allow_private_urls)
             .map_err(|e| NetworkError::Rejected(format!("instance URL {e}")))?;
         let mut body = json!({
             "client_name": self.cfg.client_name,
@@ -54,7 +51,7 @@ impl Mastodon {
         }
         let request = self
             .http
-            .post(format!("{}/api/v1/apps", base(&instance)))
+            .post(self.at(&instance, "/api/v1/apps")?)
             .json(&body);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());
@@ -65,7 +62,7 @@ impl Mastodon {
             Some((id, secret)) => Ok(AppCredentials {
                 client_id: id.to_string(),
                 client_secret: SecretString::from(secret.to_string()),
-                base_url: Some(base(&instance).to_string()),
+                base_url: Some(instance),
             }),
             None => Err(classify(NetworkKind::Mastodon, Call::Idempotent, &answer)),
         }
@@ -87,28 +84,40 @@ impl Mastodon {
         })
     }
 
-    fn endpoints(app: Option<&AppCredentials>) -> Result<(String, String), NetworkError> {
+    /// `path` on a user-given instance; a literal private address is refused here, a name
+    /// for one when the client connects.
+    fn at(&self, instance: &str, path: &str) -> Result<String, NetworkError> {
+        let base = super::egress::base(instance, self.allow_private_urls)?;
+        Ok(format!("{base}{path}"))
+    }
+
+    fn endpoints(&self, app: Option<&AppCredentials>) -> Result<(String, String), NetworkError> {
         let instance = app
             .and_then(|a| a.base_url.as_deref())
             .ok_or_else(|| NetworkError::Rejected("the app names no Mastodon instance".into()))?;
         Ok((
-            format!("{}/oauth/authorize", base(instance)),
-            format!("{}/oauth/token", base(instance)),
+            self.at(instance, "/oauth/authorize")?,
+            self.at(instance, "/oauth/token")?,
         ))
     }
 
-    fn api(account: &Account, path: &str) -> Result<String, NetworkError> {
+    fn api(&self, account: &Account, path: &str) -> Result<String, NetworkError> {
         let instance = account
             .base_url
             .as_deref()
             .ok_or_else(|| NetworkError::Rejected("the account names no instance".into()))?;
-        Ok(format!("{}{path}", base(instance)))
+        self.at(instance, path)
     }
 
-    fn published(status: &serde_json::Value) -> Option<Published> {
+    /// The status as published; its page only where it is on the account's instance.
+    fn published(account: &Account, status: &serde_json::Value) -> Option<Published> {
+        let host = account.base_url.as_deref().and_then(pages::host_of);
         Some(Published {
             external_id: status["id"].as_str()?.to_string(),
-            external_url: status["url"].as_str().map(str::to_string),
+            external_url: status["url"]
+                .as_str()
+                .zip(host)
+                .and_then(|(url, host)| pages::on_host(url, &host)),
         })
     }
 }
@@ -139,7 +148,7 @@ impl Network for Mastodon {
         state: &str,
         pkce_verifier: Option<&str>,
     ) -> Result<Url, NetworkError> {
-        let urls = Self::endpoints(app)?;
+        let urls = self.endpoints(app)?;
         Self::oauth(app, &urls)?.authorize_url(redirect_uri, state, &self.cfg.scopes, pkce_verifier)
     }
 
@@ -150,7 +159,7 @@ impl Network for Mastodon {
         redirect_uri: &str,
         pkce_verifier: Option<&str>,
     ) -> Result<TokenSet, NetworkError> {
-        let urls = Self::endpoints(app)?;
+        let urls = self.endpoints(app)?;
         Self::oauth(app, &urls)?
             .exchange::<BasicTokenResponse>(&self.http, code, redirect_uri, pkce_verifier)
             .await
@@ -165,10 +174,7 @@ impl Network for Mastodon {
             base_url.ok_or_else(|| NetworkError::Rejected("no Mastodon instance given".into()))?;
         let request = self
             .http
-            .get(format!(
-                "{}/api/v1/accounts/verify_credentials",
-                base(instance)
-            ))
+            .get(self.at(instance, "/api/v1/accounts/verify_credentials")?)
             .bearer_auth(&tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());
@@ -203,17 +209,23 @@ impl Network for Mastodon {
         }
         let request = self
             .http
-            .post(Self::api(account, "/api/v1/statuses")?)
+            .post(self.api(account, "/api/v1/statuses")?)
             .bearer_auth(&account.tokens.access_token)
             // A repeat within the hour answers the first status instead of posting again.
             .header("Idempotency-Key", post.key)
             .json(&body);
         let answer = send(request, Call::Create).await?;
         let json = answer.json().filter(|_| answer.success());
-        match json.as_ref().and_then(Self::published) {
+        match json.as_ref().and_then(|j| Self::published(account, j)) {
             Some(published) => Ok(published),
             None => Err(classify(NetworkKind::Mastodon, Call::Create, &answer)),
         }
+    }
+
+    /// Mastodon keeps an `Idempotency-Key` for an hour; ten minutes less leaves room for the
+    /// clocks and for the time the first attempt took.
+    fn repeat_is_safe_for(&self) -> Option<chrono::TimeDelta> {
+        Some(chrono::TimeDelta::minutes(50))
     }
 
     /// The account's recent statuses, looking for the share's tracked link (past the hour in
@@ -229,7 +241,7 @@ impl Network for Mastodon {
         );
         let request = self
             .http
-            .get(Self::api(account, &path)?)
+            .get(self.api(account, &path)?)
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());
@@ -241,7 +253,7 @@ impl Network for Mastodon {
         Ok(statuses.iter().find_map(|s| {
             let content = s["content"].as_str().unwrap_or_default();
             (content.contains(post.link) || content.contains(&escaped))
-                .then(|| Self::published(s))
+                .then(|| Self::published(account, s))
                 .flatten()
         }))
     }
@@ -249,10 +261,7 @@ impl Network for Mastodon {
     async fn delete(&self, account: &Account, external_id: &str) -> Result<(), NetworkError> {
         let request = self
             .http
-            .delete(Self::api(
-                account,
-                &format!("/api/v1/statuses/{external_id}"),
-            )?)
+            .delete(self.api(account, &format!("/api/v1/statuses/{external_id}"))?)
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         if answer.success() || answer.status == StatusCode::NOT_FOUND {
@@ -267,7 +276,7 @@ impl Network for Mastodon {
                 "revoking needs the instance's registered app".into(),
             ));
         };
-        let request = self.http.post(Self::api(account, "/oauth/revoke")?).form(&[
+        let request = self.http.post(self.api(account, "/oauth/revoke")?).form(&[
             ("client_id", app.client_id.as_str()),
             ("client_secret", app.client_secret.expose_secret()),
             ("token", account.tokens.access_token.as_str()),
@@ -283,10 +292,7 @@ impl Network for Mastodon {
     async fn metrics(&self, account: &Account, external_id: &str) -> Result<Metrics, NetworkError> {
         let request = self
             .http
-            .get(Self::api(
-                account,
-                &format!("/api/v1/statuses/{external_id}"),
-            )?)
+            .get(self.api(account, &format!("/api/v1/statuses/{external_id}"))?)
             .bearer_auth(&account.tokens.access_token);
         let answer = send(request, Call::Idempotent).await?;
         let json = answer.json().filter(|_| answer.success());

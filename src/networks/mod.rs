@@ -9,8 +9,9 @@
 //!   ([`rate_limit_from`] reads every network's signal); delay every job of that account.
 //! - [`NetworkError::Unauthorized`]: refresh once ([`Network::refresh`]), then needs_reconnect.
 //! - [`NetworkError::Unknown`] (timeout, reset or 5xx while *creating*): the post may exist.
-//!   Before any retry ask [`Network::find`]; Mastodon (`Idempotency-Key`) and Bluesky (a
-//!   client-chosen `rkey`) make a retry with the same [`Post::key`] safe on their own.
+//!   Retry with [`publish_again`], which asks [`Network::find`] first; Mastodon
+//!   (`Idempotency-Key`, for an hour) and Bluesky (a client-chosen `rkey`) make a retry with
+//!   the same [`Post::key`] safe on their own, which is what a failed look-up falls back on.
 //! - [`NetworkError::Transient`]: an idempotent call failed (5xx, timeout): retry later.
 //! - [`RefreshError::Rejected`] only for an explicit `invalid_grant` (or Bluesky's expired or
 //!   invalid refresh token); anything else leaves the account connected.
@@ -18,12 +19,16 @@
 //! Secrets (client secrets, tokens) never appear in `Debug` output.
 
 mod bluesky;
+mod egress;
 mod http;
 mod linkedin;
 mod mastodon;
 mod oauth;
+mod pages;
 mod registry;
+mod resume;
 pub mod text;
+mod times;
 mod x;
 
 use std::fmt;
@@ -41,6 +46,7 @@ pub use linkedin::Linkedin;
 pub use mastodon::Mastodon;
 pub use oauth::new_pkce_verifier;
 pub use registry::Networks;
+pub use resume::publish_again;
 pub use x::X;
 
 #[derive(
@@ -252,6 +258,13 @@ pub trait Network: Send + Sync {
     /// New tokens; a missing refresh token in the answer keeps the previous one.
     async fn refresh(&self, account: &Account) -> Result<TokenSet, RefreshError>;
     async fn publish(&self, account: &Account, post: &Post<'_>) -> Result<Published, NetworkError>;
+    /// For how long after the first attempt a repeated [`Network::publish`] with the same
+    /// [`Post::key`] gets the first post back instead of making a second: Mastodon keeps an
+    /// `Idempotency-Key` about an hour, Bluesky's record key collides for ever. `None` (the
+    /// default): a repeat posts again. See [`publish_again`].
+    fn repeat_is_safe_for(&self) -> Option<chrono::TimeDelta> {
+        None
+    }
     /// After an unknown outcome or a crash: is this share's post already at the network?
     async fn find(
         &self,

@@ -149,17 +149,35 @@ fn redirect_url(raw: &str) -> Result<RedirectUrl, NetworkError> {
         .map_err(|e| NetworkError::Rejected(format!("redirect_uri: {e}")))
 }
 
+/// The OAuth error code, which RFC 6749 makes a closed list (or a code of the server's
+/// own); its description is the server's prose, logged and never passed on (see
+/// `Answer::message`).
 fn describe(e: &BasicErrorResponse) -> String {
-    match e.error_description() {
-        Some(d) => format!("{}: {d}", e.error()),
-        None => e.error().to_string(),
+    let code = e.error().to_string();
+    let description: String = e
+        .error_description()
+        .map(|d| d.chars().take(500).collect())
+        .unwrap_or_default();
+    tracing::info!(
+        error = %code.escape_debug(),
+        description = %description.escape_debug(),
+        "a token endpoint refused (the description is not shown to the caller)"
+    );
+    if super::http::is_code(&code) {
+        format!("the token endpoint answered {code}")
+    } else {
+        "the token endpoint refused".into()
     }
 }
 
 fn failure(e: &RequestTokenError<HttpFailure, BasicErrorResponse>) -> String {
     match e {
         RequestTokenError::Request(f) => f.to_string(),
-        RequestTokenError::Parse(p, _) => format!("unreadable token answer: {p}"),
+        // The parse error quotes the body: logged, not passed on.
+        RequestTokenError::Parse(p, _) => {
+            tracing::info!(error = %p.to_string().escape_debug(), "an unreadable token answer");
+            "unreadable token answer".into()
+        }
         RequestTokenError::Other(o) => o.clone(),
         RequestTokenError::ServerResponse(s) => describe(s),
     }
@@ -184,8 +202,7 @@ pub(crate) fn token_set<TR: TokenResponse>(
 }
 
 fn expiry(lifetime: Duration) -> Option<chrono::NaiveDateTime> {
-    let lifetime = chrono::Duration::from_std(lifetime).ok()?;
-    Utc::now().naive_utc().checked_add_signed(lifetime)
+    super::times::token_expiry(Utc::now(), lifetime.as_secs())
 }
 
 /// Why a token call failed before an OAuth error body could be read.

@@ -51,7 +51,7 @@ impl X {
 
     fn error(call: Call, answer: &Answer) -> NetworkError {
         if answer.status == StatusCode::FORBIDDEN
-            && answer.message().to_lowercase().contains("duplicate")
+            && answer.text().to_lowercase().contains("duplicate")
         {
             return NetworkError::Duplicate(answer.message());
         }
@@ -61,7 +61,10 @@ impl X {
     fn published(account: &Account, id: &str) -> Published {
         Published {
             external_id: id.to_string(),
-            external_url: Some(format!("https://x.com/{}/status/{id}", account.handle)),
+            external_url: super::pages::on_host(
+                &format!("https://x.com/{}/status/{id}", account.handle),
+                "x.com",
+            ),
         }
     }
 }

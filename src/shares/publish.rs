@@ -4,8 +4,9 @@
 //!    time wins), respect the account's rate-limit pause, mark it `publishing` and commit
 //!    before any call to the network.
 //! 2. Call the network. A share found already `publishing` (a crash, a timeout) is first
-//!    looked for at the network ([`Network::find`]); Mastodon's `Idempotency-Key` and
-//!    Bluesky's `rkey` make the retry itself safe too. Never a blind re-post.
+//!    looked for at the network ([`publish_again`]); Mastodon's `Idempotency-Key` and
+//!    Bluesky's `rkey` make the retry itself safe too, which is what a failed look-up falls
+//!    back on. Never a blind re-post, and a failed look-up is never a refusal.
 //! 3. Record the outcome in its own transaction: `published` with the external id, or the
 //!    account paused until the network's reset (the job deferred), or a retry with back-off,
 //!    or `failed` with a readable error and a mail. Anything after `published` that fails
@@ -20,7 +21,7 @@ use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::jobs::{Defer, Job};
 use crate::mail::{self, templates};
-use crate::networks::{NetworkError, Post, Published};
+use crate::networks::{publish_again, NetworkError, Post, Published};
 use crate::social::tokens;
 use crate::social::{self, SocialAccount};
 use crate::state::AppState;
@@ -183,12 +184,12 @@ async fn post(
     };
     let account_id = row.id.clone();
     let post = &post;
+    // No attempt can have been made before the share was due.
+    let first_attempt_not_before = share.scheduled_at.and_utc();
     let outcome = tokens::with_refresh(state, row, |account| {
         Box::pin(async move {
             if resume {
-                if let Some(found) = network.find(&account, post).await? {
-                    return Ok(found);
-                }
+                return publish_again(network, &account, post, first_attempt_not_before).await;
             }
             network.publish(&account, post).await
         })
@@ -201,7 +202,7 @@ async fn post(
         Ok(published) => Ok(done(state, &share.id, published).await?),
         Err(NetworkError::RateLimited { retry_at }) => {
             let until = retry_at.naive_utc();
-            pause(state, &account_id, &share.id, until).await?;
+            pause(state, &account_id, &share.id, until, resume).await?;
             Err(Defer(until).into())
         }
         Err(NetworkError::Unauthorized(why)) => Ok(fail(state, &share.id, refused(why)).await?),
@@ -256,13 +257,16 @@ async fn done(state: &AppState, share_id: &str, published: Published) -> AppResu
     .await
 }
 
-/// Every job of the account waits until the network's reset; the refused share is certainly
-/// not out, so it is `scheduled` again (and may still be cancelled meanwhile).
+/// Every job of the account waits until the network's reset. A share refused on its first
+/// attempt is certainly not out, so it is `scheduled` again (and may still be cancelled
+/// meanwhile); one that was resuming stays `publishing`, since the refusal may have been its
+/// look-up's and its post may be out: the next attempt looks again.
 async fn pause(
     state: &AppState,
     account_id: &str,
     share_id: &str,
     until: chrono::NaiveDateTime,
+    resuming: bool,
 ) -> AppResult<()> {
     use crate::db::schema::social_accounts;
     use diesel::prelude::*;
@@ -273,7 +277,7 @@ async fn pause(
                 .set(social_accounts::rate_limited_until.eq(Some(until)))
                 .execute(conn)?;
             if let Some(row) = repo::lock(conn, &share)? {
-                if row.status() == ShareStatus::Publishing {
+                if row.status() == ShareStatus::Publishing && !resuming {
                     repo::save(
                         conn,
                         &Share {

@@ -132,11 +132,8 @@ async fn start_oauth(
             .instance_url
             .as_deref()
             .ok_or_else(|| AppError::validation("instance_url", "is required for Mastodon"))?;
-        let instance =
-            crate::urls::parse_public_url(raw, state.settings.security.allow_private_urls)
-                .map_err(|m| AppError::validation("instance_url", m))?
-                .trim_end_matches('/')
-                .to_string();
+        let instance = crate::urls::parse_origin(raw, state.settings.security.allow_private_urls)
+            .map_err(|m| AppError::validation("instance_url", m))?;
         (
             Some(mastodon_app(state, &instance, &redirect).await?),
             Some(instance),
@@ -255,21 +252,20 @@ async fn connect_bluesky(
         .service_url
         .as_deref()
         .map(str::trim)
-        .filter(|s| !s.is_empty());
-    if let Some(s) = service {
-        crate::urls::parse_public_url(s, state.settings.security.allow_private_urls)
-            .map_err(|m| AppError::validation("service_url", m))?;
-    }
+        .filter(|s| !s.is_empty())
+        .map(|s| crate::urls::parse_origin(s, state.settings.security.allow_private_urls))
+        .transpose()
+        .map_err(|m| AppError::validation("service_url", m))?;
     let (identity, tokens) = state
         .networks
         .bluesky()
-        .create_session(service, handle, password)
+        .create_session(service.as_deref(), handle, password)
         .await
         .map_err(|e| refused(NetworkKind::Bluesky, "app_password", e))?;
-    let base = service
-        .unwrap_or(state.networks.bluesky().default_service_url())
-        .trim_end_matches('/')
-        .to_string();
+    let base = service.unwrap_or_else(|| {
+        let default = state.networks.bluesky().default_service_url();
+        default.trim_end_matches('/').to_string()
+    });
     let state2 = state.clone();
     let account = db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| {

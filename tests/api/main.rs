@@ -18,6 +18,7 @@ mod disguises;
 mod errors;
 mod faults;
 mod feed_cache;
+mod hostile;
 mod indexes;
 mod integrity;
 mod links;

@@ -103,7 +103,7 @@ async fn a_repeated_post_is_a_duplicate() {
     li.publish(&acct, &p).await.unwrap();
     let err = li.publish(&acct, &p).await.unwrap_err();
     assert!(
-        matches!(err, NetworkError::Duplicate(ref m) if m.contains("duplicate")),
+        matches!(err, NetworkError::Duplicate(ref m) if m.contains("DUPLICATE_POST")),
         "{err:?}"
     );
     assert_eq!(fake.posts().len(), 1);

@@ -3,6 +3,7 @@
 
 mod bluesky;
 mod golden;
+mod hostile;
 mod linkedin;
 mod mastodon;
 mod x;

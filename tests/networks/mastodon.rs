@@ -172,7 +172,7 @@ async fn failures_are_classified() {
     let long = "a".repeat(501);
     let err = m.publish(&acct, &post(&long, "", "k3")).await.unwrap_err();
     assert!(
-        matches!(err, NetworkError::Rejected(ref msg) if msg.contains("500")),
+        matches!(err, NetworkError::Rejected(ref msg) if msg.contains("422")),
         "{err:?}"
     );
 

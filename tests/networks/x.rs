@@ -47,7 +47,7 @@ async fn pkce_is_checked_by_the_network() {
             .await
             .unwrap_err();
         assert!(
-            matches!(wrong, NetworkError::Rejected(ref m) if m.contains("code verifier")),
+            matches!(wrong, NetworkError::Rejected(ref m) if m.contains("invalid_request")),
             "{wrong:?}"
         );
 
