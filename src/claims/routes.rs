@@ -1,9 +1,9 @@
 //! HTTP for claims: the live check clients call while a user types, manual claims, and the
 //! moderator's verdicts. Verdicts answer with the whole story, so the gate's new state shows.
 
+use crate::http::dates::Instant;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -130,7 +130,7 @@ pub struct VerifyRequest {
     /// What the evidence is. At least one of `evidence_url` and `evidence_note` is required.
     pub evidence_note: Option<String>,
     /// After this, the claim counts as unverified again.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Instant>,
 }
 
 async fn apply(
@@ -164,7 +164,7 @@ pub async fn verify(
     let verdict = Verdict::verify(
         body.evidence_url,
         body.evidence_note,
-        body.expires_at,
+        body.expires_at.map(Instant::utc),
         state.settings.security.allow_private_urls,
     )?;
     apply(&state, caller, id.into_inner(), verdict, expected).await

@@ -1,7 +1,7 @@
 //! Share rules: who may share what, where, how often, in whose words; cancelling, reviewing,
 //! and what happens to shares when consent is withdrawn (a story taken back: `takedown`).
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
 use rand::distributions::{Alphanumeric, DistString};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,6 +18,7 @@ use crate::claims::detector::Language;
 use crate::claims::policy::Policy;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult, FieldError};
+use crate::http::dates::Instant;
 use crate::http::pagination::{Page, PageParams};
 use crate::ids;
 use crate::jobs;
@@ -40,7 +41,7 @@ pub struct ShareInput {
     #[schema(max_length = 10000)]
     pub text: Option<String>,
     /// When to publish (at most a year ahead); absent: now.
-    pub scheduled_at: Option<DateTime<Utc>>,
+    pub scheduled_at: Option<Instant>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

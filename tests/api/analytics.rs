@@ -324,3 +324,83 @@ async fn the_leaderboard_lists_only_who_chose_it_and_the_weekly_report_carries_t
     assert_eq!(kind, "image/svg+xml");
     assert!(content.contains("<svg") && content.contains("impressions (as reported)"));
 }
+
+/// Every read that takes a period, as an ambassador may reach them and as the comms team.
+const PERIOD_READS: [&str; 6] = [
+    "/api/v1/me/analytics",
+    "/api/v1/leaderboard",
+    "/api/v1/analytics",
+    "/api/v1/analytics/participation",
+    "/api/v1/analytics/detector",
+    "/api/v1/analytics/chart.svg",
+];
+
+#[tokio::test]
+async fn a_date_at_the_edge_of_the_calendar_is_refused_naming_it() {
+    let w = World::start().await;
+    for path in PERIOD_READS {
+        for (query, field) in [
+            // chrono's own ends: `to - 29 days` and `to + 1 day` overflowed here.
+            ("to=-262143-01-01", "to"),
+            ("to=%2B262142-12-31", "to"),
+            ("from=-262143-01-01&to=2026-01-01", "from"),
+            ("from=262142-12-31", "from"),
+            ("from=1999-12-31&to=2000-01-05", "from"),
+            ("from=2100-12-01&to=2101-01-01", "to"),
+            ("to=2026-02-30", "to"),
+        ] {
+            let res = w
+                .app
+                .get(&format!("{path}?{query}"), &w.camille.token)
+                .await;
+            let body = problem(res, 422).await;
+            assert_eq!(fields(&body), [field], "{path}?{query}: {body}");
+            assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("2000-01-01"),
+                "{body}"
+            );
+        }
+        // The first and the last day of the range are days like any other.
+        for query in [
+            "from=2000-01-01&to=2000-01-31",
+            "from=2100-12-01&to=2100-12-31",
+        ] {
+            let res = w
+                .app
+                .get(&format!("{path}?{query}"), &w.camille.token)
+                .await;
+            assert_eq!(res.status(), 200, "{path}?{query}");
+        }
+    }
+    // The document says so, so that clients and generated tests stay inside.
+    let doc: Value = w
+        .app
+        .client
+        .get(w.app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in PERIOD_READS {
+        let op = &doc["paths"][path.trim_start_matches("/api/v1")]["get"];
+        for name in ["from", "to"] {
+            let param = op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap_or_else(|| panic!("{path} has no {name}"));
+            let schema = &param["schema"];
+            assert_eq!(schema["format"], "date", "{path} {name}: {schema}");
+            let pattern = regex::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
+            assert!(pattern.is_match("2000-01-01") && pattern.is_match("2100-12-31"));
+            assert!(!pattern.is_match("1999-12-31") && !pattern.is_match("2101-01-01"));
+            assert!(!pattern.is_match("-262143-01-01") && !pattern.is_match("+262142-12-31"));
+        }
+    }
+}
