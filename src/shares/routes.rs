@@ -12,6 +12,7 @@ use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{Page, PageParams};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ids::PathId;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -77,14 +78,14 @@ pub async fn list_shares(
 #[utoipa::path(
     tag = "shares",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ShareView), (status = 404, body = Problem))
 )]
 #[get("/shares/{id}")]
 pub async fn get_share(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(
         service::get(&state, caller, id.into_inner()).await?,
@@ -95,14 +96,14 @@ pub async fn get_share(
 #[utoipa::path(
     tag = "shares",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ShareView), (status = 404, body = Problem), (status = 409, body = Problem))
 )]
 #[post("/shares/{id}/cancel")]
 pub async fn cancel_share(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(
         service::cancel(&state, caller, id.into_inner()).await?,
@@ -113,14 +114,14 @@ pub async fn cancel_share(
 #[utoipa::path(
     tag = "shares",
     security(("bearer" = ["moderator"])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ShareView), (status = 404, body = Problem), (status = 409, body = Problem))
 )]
 #[post("/shares/{id}/approve")]
 pub async fn approve_share(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(
         service::decide(&state, caller.user, id.into_inner(), Decision::Approve).await?,
@@ -139,7 +140,7 @@ pub struct RejectShare {
 #[utoipa::path(
     tag = "shares",
     security(("bearer" = ["moderator"])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     request_body = RejectShare,
     responses((status = 200, body = ShareView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem))
 )]
@@ -147,7 +148,7 @@ pub struct RejectShare {
 pub async fn reject_share(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     body: ApiJson<RejectShare>,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(
