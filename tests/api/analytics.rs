@@ -404,3 +404,84 @@ async fn a_date_at_the_edge_of_the_calendar_is_refused_naming_it() {
         }
     }
 }
+
+/// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula; names and
+/// titles are the people's own, so the CSV writer makes each such cell text (OWASP: a
+/// leading `'`, the cell quoted), and JSON keeps them as written.
+#[tokio::test]
+async fn a_csv_cell_never_starts_a_formula() {
+    let w = World::start().await;
+    let mut input = crate::helpers::stories::company_story("We ship every week.");
+    input["title"] = json!("=HYPERLINK(\"https://evil.example\",\"Open\")");
+    input["link_url"] = json!("https://acme.example/jobs");
+    let story = w.app.create_story(&w.camille.token, input).await;
+    let story = w.app.approve_fully(&w.camille.token, &story).await;
+    let other = w
+        .app
+        .publishable_story(&w.camille.token, "We ship every day.")
+        .await;
+    let res = w
+        .app
+        .patch(
+            "/api/v1/me",
+            &w.amara.token,
+            &json!({ "display_name": "@SUM(1+1)*cmd|' /C calc'!A0" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    w.share_and_publish(&story, &["careers_page"]).await;
+    w.share_and_publish(&other, &["careers_page"]).await;
+    let csv_of = |group_by: &'static str| {
+        let (client, url, token) = (
+            w.app.client.clone(),
+            w.app.url(&format!("/api/v1/analytics?group_by={group_by}")),
+            w.camille.token.clone(),
+        );
+        async move {
+            let res = client
+                .get(url)
+                .bearer_auth(token)
+                .header("accept", "text/csv")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    for (group_by, label) in [
+        ("story", "=HYPERLINK(\"https://evil.example\",\"Open\")"),
+        ("ambassador", "@SUM(1+1)*cmd|' /C calc'!A0"),
+    ] {
+        let text = csv_of(group_by).await;
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let cells: Vec<&str> = rows.iter().flat_map(|r| r.iter()).collect();
+        for cell in &cells {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{group_by}: {cell:?} in {text}"
+            );
+        }
+        let neutral = format!("'{label}");
+        assert!(cells.contains(&neutral.as_str()), "{group_by}: {text}");
+        // Quoted in the file, so no reader splits it at its own commas or quotes.
+        let quoted = format!("\"'{}\"", label.replace('"', "\"\""));
+        assert!(text.contains(&quoted), "{group_by}: {text}");
+        // The JSON answer is not a spreadsheet: the label as written.
+        let json = get(
+            &w,
+            &format!("/api/v1/analytics?group_by={group_by}"),
+            &w.camille.token,
+        )
+        .await;
+        assert!(
+            json["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["label"] == label),
+            "{json}"
+        );
+    }
+}
