@@ -192,14 +192,14 @@ fn operator_state(mut settings: Settings) -> anyhow::Result<AppState> {
     let pool = db::pool(&settings.database.url, 2)?;
     db::migrate(&pool)?;
     let mut state = AppState::new(settings, pool)?;
-    state.queued_here = Some(vouch::jobs::Ledger::default());
+    state.outbox.queued_here = Some(vouch::jobs::Ledger::default());
     Ok(state)
 }
 
 /// Runs what the command queued (mail, a refit); what cannot run now stays queued for the
 /// server's workers, as does every job the command did not queue.
 async fn drain_queued(state: &AppState) -> anyhow::Result<()> {
-    let Some(ledger) = &state.queued_here else {
+    let Some(ledger) = &state.outbox.queued_here else {
         return Ok(());
     };
     let within = std::time::Duration::from_secs(10);

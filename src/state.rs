@@ -35,9 +35,6 @@ pub struct AppState {
     pub links: Arc<Links>,
     /// The careers page's keys and testimonials, kept in memory.
     pub careers: Arc<Careers>,
-    /// Where the jobs this process queues are noted, in a process that runs only its own
-    /// (`vouch admin …`); `None` in the server and the workers.
-    pub queued_here: Option<crate::jobs::Ledger>,
 }
 
 impl AppState {
@@ -59,12 +56,13 @@ impl AppState {
         Ok(AppState {
             careers: Arc::new(careers),
             feed_cache: Arc::new(feed_cache),
-            links: Arc::new(Links::default()),
+            links: Arc::new(Links::new(&settings.links)?),
             check_limiter: Arc::new(check_limiter),
             networks: Arc::new(networks),
             outbox: Outbox {
                 max_attempts: settings.worker.max_attempts,
                 sealer: sealer.clone(),
+                queued_here: None,
             },
             sealer,
             pool,
@@ -72,7 +70,6 @@ impl AppState {
             mailer,
             jwt: Arc::new(jwt),
             login_limiter: Arc::new(login_limiter),
-            queued_here: None,
         })
     }
 

@@ -14,6 +14,7 @@ use crate::claims::policy::Policy;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::idempotency::{self, IdempotencyKey, IdempotencyKeyHeader};
+use crate::ids::PathId;
 use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
@@ -186,14 +187,14 @@ pub async fn invite_user(
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = ["moderator"])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = UserView), (status = 404, body = Problem))
 )]
 #[get("/users/{id}")]
 pub async fn get_user(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<web::Json<UserView>> {
     let user = service::get_user(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(user.into()))
@@ -222,7 +223,7 @@ pub enum SettableStatus {
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = ["admin"])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     request_body = UpdateUserRequest,
     responses((status = 200, body = UserView), (status = 404, body = Problem), (status = 409, body = Problem))
 )]
@@ -230,7 +231,7 @@ pub enum SettableStatus {
 pub async fn update_user(
     state: web::Data<AppState>,
     caller: Authorized<role::Admin>,
-    id: web::Path<String>,
+    id: PathId,
     body: ApiJson<UpdateUserRequest>,
 ) -> AppResult<web::Json<UserView>> {
     let body = body.0;

@@ -40,13 +40,40 @@ fn cells(f: &Figures) -> Vec<String> {
     ]
 }
 
+/// The one writer every export goes through: RFC 4180 quoting, a record a line.
 fn write(header: Vec<String>, rows: Vec<Vec<String>>) -> anyhow::Result<String> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(&header)?;
-    for row in rows {
-        out.write_record(&row)?;
+    let mut out = String::new();
+    for record in std::iter::once(header).chain(rows) {
+        for (i, cell) in record.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(&mut out, cell);
+        }
+        out.push('\n');
     }
-    Ok(String::from_utf8(out.into_inner()?)?)
+    Ok(out)
+}
+
+/// What a spreadsheet reads as the start of a formula (or, for tab and CR, hides one
+/// behind): names and titles are whatever people typed, e.g. `=HYPERLINK(…)`.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One cell. As OWASP advises against CSV injection, a cell that would start a formula is
+/// made text: a leading `'` (which spreadsheets show as nothing but read as "text") and the
+/// whole cell quoted. Other cells are quoted only when they hold a separator or a quote.
+fn field(out: &mut String, cell: &str) {
+    let formula = cell.starts_with(FORMULA_STARTS);
+    if formula || cell.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        if formula {
+            out.push('\'');
+        }
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
 }
 
 pub fn analytics(a: &Analytics) -> anyhow::Result<String> {
@@ -114,4 +141,41 @@ pub fn detector(d: &crate::claims::tuning::DetectorFigures) -> anyhow::Result<St
                 .unwrap_or_default(),
         ]],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write;
+
+    fn one(cell: &str) -> String {
+        let text = write(vec!["h".into()], vec![vec![cell.into()]]).unwrap();
+        text.strip_prefix("h\n")
+            .and_then(|t| t.strip_suffix('\n'))
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn a_cell_that_would_start_a_formula_is_quoted_text() {
+        assert_eq!(one("=1+1"), "\"'=1+1\"");
+        assert_eq!(one("+33 6"), "\"'+33 6\"");
+        assert_eq!(one("-2"), "\"'-2\"");
+        assert_eq!(one("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(one("\t=1"), "\"'\t=1\"");
+        assert_eq!(one("\r=1"), "\"'\r=1\"");
+        assert_eq!(
+            one("=HYPERLINK(\"https://x.example\",\"a\")"),
+            "\"'=HYPERLINK(\"\"https://x.example\"\",\"\"a\"\")\""
+        );
+    }
+
+    #[test]
+    fn other_cells_are_quoted_only_when_they_must_be() {
+        assert_eq!(one("Life at Acme"), "Life at Acme");
+        assert_eq!(one("0.1000"), "0.1000");
+        assert_eq!(one("a, b"), "\"a, b\"");
+        assert_eq!(one("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(one("a = b"), "a = b");
+        assert_eq!(one(""), "");
+    }
 }

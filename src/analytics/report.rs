@@ -3,7 +3,7 @@
 //! attached). The row in `weekly_reports` is claimed in the transaction that queues the
 //! mails, so several instances send one report per org and week.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Days, Duration, NaiveDate};
 use diesel::prelude::*;
 
 use super::service::{analytics_in, chart_in, GroupBy, Period};
@@ -11,6 +11,7 @@ use crate::accounts::preferences;
 use crate::db::schema::{orgs, weekly_reports};
 use crate::db::{self, is_unique_violation, DbConn};
 use crate::error::AppResult;
+use crate::http::dates::Day;
 use crate::ids;
 use crate::mail::{self, Attachment, Mail};
 use crate::state::AppState;
@@ -46,9 +47,17 @@ pub fn send_due(conn: &mut DbConn, state: &AppState, today: NaiveDate) -> AppRes
             if recipients.is_empty() {
                 return Ok(0);
             }
+            let week_days = (
+                Day::new(monday),
+                monday.checked_add_days(Days::new(6)).and_then(Day::new),
+            );
+            // A clock outside 2000–2100 has no week to report on.
+            let (Some(from), Some(to)) = week_days else {
+                return Ok(0);
+            };
             let period = Period {
-                from: Some(monday),
-                to: Some(monday + Duration::days(6)),
+                from: Some(from),
+                to: Some(to),
             };
             let bounds = period.bounds()?;
             let by_story = analytics_in(conn, &org_id, bounds, GroupBy::Story)?;

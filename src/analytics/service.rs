@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -14,6 +14,7 @@ use crate::accounts;
 use crate::auth::AuthUser;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult, FieldError};
+use crate::http::dates;
 use crate::ids;
 use crate::state::AppState;
 
@@ -32,13 +33,13 @@ pub enum GroupBy {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Period {
-    /// First day, `YYYY-MM-DD` (UTC); default: 29 days before `to`. Not after `to`, and at
-    /// most 366 days before it (422 naming `from`).
-    #[param(value_type = Option<String>, format = Date)]
-    pub from: Option<NaiveDate>,
-    /// Last day, included; default: today.
-    #[param(value_type = Option<String>, format = Date)]
-    pub to: Option<NaiveDate>,
+    /// First day, `YYYY-MM-DD` (UTC), 2000-01-01 to 2100-12-31; default: 29 days before
+    /// `to`. Not after `to`, and at most 366 days before it (422 naming `from`).
+    #[param(inline)]
+    pub from: Option<dates::Day>,
+    /// Last day, included, 2000-01-01 to 2100-12-31; default: today.
+    #[param(inline)]
+    pub to: Option<dates::Day>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -87,8 +88,16 @@ pub struct Participation {
 impl Period {
     /// `[from, to + 1 day)` as timestamps, checked: at most 366 days, `from` not after `to`.
     pub fn bounds(&self) -> AppResult<(NaiveDate, NaiveDate, NaiveDateTime, NaiveDateTime)> {
-        let to = self.to.unwrap_or_else(|| ids::now().date());
-        let from = self.from.unwrap_or(to - Duration::days(29));
+        let to = self.to.map_or_else(|| ids::now().date(), dates::Day::date);
+        // Days are within 2000–2100 (`Day`), so a month either side is a day too; checked
+        // all the same, since a panic here is a request's end.
+        let out_of_range = || AppError::validation("to", "is too close to the end of the calendar");
+        let from = match self.from {
+            Some(day) => day.date(),
+            None => to
+                .checked_sub_days(Days::new(29))
+                .ok_or_else(out_of_range)?,
+        };
         let mut errors = Vec::new();
         if from > to {
             errors.push(FieldError::new("from", "is after `to`"));
@@ -99,7 +108,9 @@ impl Period {
             return Err(AppError::Validation(errors));
         }
         let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
-        let end = (to + Duration::days(1))
+        let end = to
+            .succ_opt()
+            .ok_or_else(out_of_range)?
             .and_hms_opt(0, 0, 0)
             .unwrap_or_default();
         Ok((from, to, start, end))

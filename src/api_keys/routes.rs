@@ -7,6 +7,7 @@ use super::service;
 use crate::auth::{role, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
+use crate::ids::PathId;
 use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
@@ -58,14 +59,14 @@ pub async fn list_keys(
 #[utoipa::path(
     tag = "careers",
     security(("bearer" = ["admin"])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     responses((status = 204), (status = 404, body = Problem))
 )]
 #[delete("/api-keys/{id}")]
 pub async fn revoke_key(
     state: web::Data<AppState>,
     caller: Authorized<role::Admin>,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<HttpResponse> {
     service::revoke(&state, caller.user, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,9 +1,10 @@
 //! HTTP for claims: the live check clients call while a user types, manual claims, and the
 //! moderator's verdicts. Verdicts answer with the whole story, so the gate's new state shows.
 
+use crate::http::dates::Instant;
+use crate::ids::PathId;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -97,13 +98,13 @@ pub struct ManualClaimRequest {
 }
 
 /// Marks text the detector missed as a claim (moderators).
-#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IdempotencyKeyHeader), request_body = ManualClaimRequest,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IdempotencyKeyHeader), request_body = ManualClaimRequest,
     responses((status = 201, body = StoryView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/claims")]
 pub async fn add_claim(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     key: IdempotencyKey,
     body: ApiJson<ManualClaimRequest>,
 ) -> AppResult<HttpResponse> {
@@ -131,7 +132,7 @@ pub struct VerifyRequest {
     /// What the evidence is. At least one of `evidence_url` and `evidence_note` is required.
     pub evidence_note: Option<String>,
     /// After this, the claim counts as unverified again.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Instant>,
 }
 
 async fn apply(
@@ -151,13 +152,13 @@ fn reason(body: RequiredReason) -> AppResult<String> {
 }
 
 /// Verifies a claim with evidence (moderators).
-#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = VerifyRequest,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IfMatchHeader), request_body = VerifyRequest,
     responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/verify")]
 pub async fn verify(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: ApiJson<VerifyRequest>,
 ) -> AppResult<Tagged<StoryView>> {
@@ -165,20 +166,20 @@ pub async fn verify(
     let verdict = Verdict::verify(
         body.evidence_url,
         body.evidence_note,
-        body.expires_at,
+        body.expires_at.map(Instant::utc),
         state.settings.security.allow_private_urls,
     )?;
     apply(&state, caller, id.into_inner(), verdict, expected).await
 }
 
 /// Marks a detected sentence as "not a claim", with the reason (moderators).
-#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = RequiredReason,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IfMatchHeader), request_body = RequiredReason,
     responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/dismiss")]
 pub async fn dismiss(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: ApiJson<RequiredReason>,
 ) -> AppResult<Tagged<StoryView>> {
@@ -194,13 +195,13 @@ pub async fn dismiss(
 }
 
 /// Marks a claim disputed: the story stops being publishable at once.
-#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = RequiredReason,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IfMatchHeader), request_body = RequiredReason,
     responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/dispute")]
 pub async fn dispute(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: ApiJson<RequiredReason>,
 ) -> AppResult<Tagged<StoryView>> {
@@ -216,13 +217,13 @@ pub async fn dispute(
 }
 
 /// Marks a claim refuted: the story leaves the feed and every public read at once.
-#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = RequiredReason,
+#[utoipa::path(tag = "claims", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IfMatchHeader), request_body = RequiredReason,
     responses((status = 200, body = StoryView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/claims/{id}/refute")]
 pub async fn refute(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: ApiJson<RequiredReason>,
 ) -> AppResult<Tagged<StoryView>> {

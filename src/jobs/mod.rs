@@ -31,6 +31,8 @@ use repo::JobRow;
 pub struct Outbox {
     pub max_attempts: i32,
     pub sealer: Sealer,
+    /// Set in a process that runs only the jobs it queued itself (see [`Ledger`]).
+    pub queued_here: Option<Ledger>,
 }
 
 /// A kind of job: its payload is the type itself, serialised as JSON.
@@ -92,7 +94,7 @@ pub fn enqueue_at<J: Job>(
         updated_at: now,
     };
     repo::insert(conn, &row)?;
-    if let Some(ledger) = &state.queued_here {
+    if let Some(ledger) = &outbox.queued_here {
         ledger.note(&row.id);
     }
     Ok(row.id)

@@ -112,7 +112,7 @@ fn queue_mail(state: &AppState, to: &str) {
     let mut conn = state.pool.get().unwrap();
     crate::mail::queue(
         &mut conn,
-        state,
+        &state.outbox,
         None,
         Mail {
             to: to.into(),
@@ -159,7 +159,7 @@ fn a_panicking_job_is_parked_after_its_attempts_and_the_queue_goes_on_across_a_r
     let mut poison = String::new();
     run_workers(&settings, |state| {
         let mut conn = state.pool.get().unwrap();
-        poison = super::enqueue(&mut conn, state, None, &Poison).unwrap();
+        poison = super::enqueue(&mut conn, &state.outbox, None, &Poison).unwrap();
         drop(conn);
         queue_mail(state, "first@vouch.test");
         until("the mail queued after the poison is sent", 10, || {
@@ -205,7 +205,7 @@ fn a_job_that_took_its_worker_down_every_time_is_parked_when_claimed_once_too_of
         deadly = db::transaction(&mut conn, |c| -> crate::error::AppResult<String> {
             crate::mail::queue(
                 c,
-                state,
+                &state.outbox,
                 None,
                 Mail {
                     to: "deadly@vouch.test".into(),

@@ -5,6 +5,7 @@ use actix_web::{get, post, web};
 use crate::app::queue_admin::{self as service, JobQuery, JobView};
 use crate::auth::{role, Authorized};
 use crate::error::{AppResult, Problem};
+use crate::ids::PathId;
 use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
@@ -29,13 +30,13 @@ pub async fn list_jobs(
 }
 
 /// Retries a failed job now, with a fresh count of attempts.
-#[utoipa::path(tag = "admin", security(("bearer" = ["admin"])), params(("id" = String, Path)),
+#[utoipa::path(tag = "admin", security(("bearer" = ["admin"])), params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = JobView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/admin/jobs/{id}/retry")]
 pub async fn retry_job(
     state: web::Data<AppState>,
     caller: Authorized<role::Admin>,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<web::Json<JobView>> {
     Ok(web::Json(
         service::retry(&state, caller.user, id.into_inner()).await?,

@@ -10,6 +10,7 @@ use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::MaybeJson;
 use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
+use crate::ids::PathId;
 use crate::paging::PageParams;
 use crate::state::AppState;
 use crate::stories::view::StoryView;
@@ -34,14 +35,14 @@ pub struct ReasonBody {
 }
 
 /// Sends a draft (or a story sent back for changes) into review.
-#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = String, Path), IfMatchHeader),
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), params(("id" = uuid::Uuid, Path), IfMatchHeader),
     responses((status = 200, body = StoryView), (status = 403, body = Problem, description = "only the author may submit it"),
         (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/submit")]
 pub async fn submit(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
 ) -> AppResult<Tagged<StoryView>> {
     Ok(Tagged(
@@ -67,13 +68,13 @@ fn reason(body: MaybeJson<ReasonBody>) -> Option<String> {
 
 /// Approves a story in review. 409 lists the claims (unverified, disputed, refuted) and
 /// policy breaches that block it.
-#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body(content = Option<ReasonBody>, description = "Optional: no body is no reason"),
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IfMatchHeader), request_body(content = Option<ReasonBody>, description = "Optional: no body is no reason"),
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/approve")]
 pub async fn approve(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: MaybeJson<ReasonBody>,
 ) -> AppResult<Tagged<StoryView>> {
@@ -87,13 +88,13 @@ pub async fn approve(
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/reject")]
 pub async fn reject(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: MaybeJson<ReasonBody>,
 ) -> AppResult<Tagged<StoryView>> {
@@ -109,13 +110,13 @@ pub async fn reject(
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/request-changes")]
 pub async fn request_changes(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: MaybeJson<ReasonBody>,
 ) -> AppResult<Tagged<StoryView>> {
@@ -131,13 +132,13 @@ pub async fn request_changes(
     .await
 }
 
-#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body(content = Option<ReasonBody>, description = "Optional: no body is no reason"),
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IfMatchHeader), request_body(content = Option<ReasonBody>, description = "Optional: no body is no reason"),
     responses((status = 200, body = StoryView), (status = 409, body = Problem), (status = 412, body = Problem)))]
 #[post("/stories/{id}/archive")]
 pub async fn archive(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: MaybeJson<ReasonBody>,
 ) -> AppResult<Tagged<StoryView>> {
@@ -156,13 +157,13 @@ pub async fn archive(
 /// Retracts a story, whatever its status (a retracted one: 409): it leaves every feed and
 /// public read at once, its waiting shares are cancelled and every post of it is taken down
 /// (whatever the org's `when_unpublishable`).
-#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path), IfMatchHeader), request_body = crate::moderation::RequiredReason,
     responses((status = 200, body = StoryView), (status = 409, body = Problem, description = "The story is already retracted"), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/stories/{id}/retract")]
 pub async fn retract(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: MaybeJson<ReasonBody>,
 ) -> AppResult<Tagged<StoryView>> {
@@ -183,14 +184,14 @@ pub async fn retract(
 /// are cancelled and each post's deletion at its network is queued, those whose removal
 /// failed before included. Idempotent: a repeat answers 202 with nothing more to do. Each
 /// share's `post` tells how its post ended.
-#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = String, Path)),
+#[utoipa::path(tag = "moderation", security(("bearer" = ["moderator"])), params(("id" = uuid::Uuid, Path)),
     responses((status = 202, body = TakeDown, description = "Done, or nothing left to do: the removals are queued as jobs"),
         (status = 409, body = Problem, description = "The story is publishable: retract it to take its posts down")))]
 #[post("/stories/{id}/take-down")]
 pub async fn take_down(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<HttpResponse> {
     let done = moderate_story::take_down(&state, caller.user, id.into_inner()).await?;
     Ok(HttpResponse::Accepted().json(done))

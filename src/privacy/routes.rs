@@ -5,6 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use super::service::{self, Export};
 use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
+use crate::ids::PathId;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -33,14 +34,14 @@ pub async fn export(state: web::Data<AppState>, caller: AuthUser) -> AppResult<H
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = ["admin"])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(("id" = uuid::Uuid, Path, description = "The user's id")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem))
 )]
 #[post("/users/{id}/erase")]
 pub async fn erase(
     state: web::Data<AppState>,
     caller: Authorized<role::Admin>,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<HttpResponse> {
     crate::app::erase_person::erase(&state, caller.user, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -13,6 +13,7 @@ use crate::auth::{role, AuthUser, Authorized};
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::idempotency::{self, IdempotencyKey};
+use crate::ids::PathId;
 use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
@@ -79,14 +80,14 @@ pub async fn list_shares(
 #[utoipa::path(
     tag = "shares",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ShareView), (status = 404, body = Problem))
 )]
 #[get("/shares/{id}")]
 pub async fn get_share(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(
         service::get(&state, caller, id.into_inner()).await?,
@@ -97,14 +98,14 @@ pub async fn get_share(
 #[utoipa::path(
     tag = "shares",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ShareView), (status = 404, body = Problem), (status = 409, body = Problem))
 )]
 #[post("/shares/{id}/cancel")]
 pub async fn cancel_share(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(
         service::cancel(&state, caller, id.into_inner()).await?,
@@ -115,14 +116,14 @@ pub async fn cancel_share(
 #[utoipa::path(
     tag = "shares",
     security(("bearer" = ["moderator"])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = ShareView), (status = 404, body = Problem), (status = 409, body = Problem))
 )]
 #[post("/shares/{id}/approve")]
 pub async fn approve_share(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(
         decide_share::decide(&state, caller.user, id.into_inner(), Decision::Approve).await?,
@@ -141,7 +142,7 @@ pub struct RejectShare {
 #[utoipa::path(
     tag = "shares",
     security(("bearer" = ["moderator"])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     request_body = RejectShare,
     responses((status = 200, body = ShareView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem))
 )]
@@ -149,7 +150,7 @@ pub struct RejectShare {
 pub async fn reject_share(
     state: web::Data<AppState>,
     caller: Authorized<role::Moderator>,
-    id: web::Path<String>,
+    id: PathId,
     body: ApiJson<RejectShare>,
 ) -> AppResult<web::Json<ShareView>> {
     Ok(web::Json(

@@ -2,7 +2,6 @@
 //! and what happens to shares when consent is withdrawn. (Creating and deciding are use
 //! cases: `app::create_share`, `app::decide_share`.)
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,7 +12,9 @@ use crate::accounts::model::Role;
 use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::{self, DbConn};
+
 use crate::error::{AppError, AppResult};
+use crate::http::dates::Instant;
 use crate::ids;
 use crate::paging::{Page, PageParams};
 use crate::state::AppState;
@@ -32,7 +33,7 @@ pub struct ShareInput {
     #[schema(max_length = 10000)]
     pub text: Option<String>,
     /// When to publish (at most a year ahead); absent: now.
-    pub scheduled_at: Option<DateTime<Utc>>,
+    pub scheduled_at: Option<Instant>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -10,6 +10,7 @@ use super::service;
 use crate::auth::AuthUser;
 use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
+use crate::ids::PathId;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -102,14 +103,14 @@ pub async fn list_accounts(
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The account's id")),
+    params(("id" = uuid::Uuid, Path, description = "The account's id")),
     responses((status = 204), (status = 404, body = Problem))
 )]
 #[delete("/me/accounts/{id}")]
 pub async fn disconnect(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<HttpResponse> {
     service::disconnect(&state, caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
@@ -11,6 +11,7 @@ use super::captions::Network;
 use super::model::StoryKind;
 use crate::claims::detector::{self, Language};
 use crate::error::{AppError, FieldError};
+use crate::http::dates::Instant;
 use crate::urls::parse_public_url;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -30,8 +31,8 @@ pub struct StoryInput {
     /// Suggested caption per network, each within that network's limit.
     #[serde(default)]
     pub captions: BTreeMap<Network, String>,
-    pub publish_from: Option<DateTime<Utc>>,
-    pub expires_at: Option<DateTime<Utc>>,
+    pub publish_from: Option<Instant>,
+    pub expires_at: Option<Instant>,
 }
 
 /// A partial edit; `null` clears an optional field.
@@ -48,11 +49,11 @@ pub struct StoryPatch {
     pub language: Option<String>,
     pub captions: Option<BTreeMap<Network, String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<DateTime<Utc>>)]
-    pub publish_from: Option<Option<DateTime<Utc>>>,
+    #[schema(value_type = Option<Instant>)]
+    pub publish_from: Option<Option<Instant>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<DateTime<Utc>>)]
-    pub expires_at: Option<Option<DateTime<Utc>>>,
+    #[schema(value_type = Option<Instant>)]
+    pub expires_at: Option<Option<Instant>>,
 }
 
 /// Tells "absent" (`None`) from "null" (`Some(None)`).

@@ -11,6 +11,7 @@ use crate::error::{AppResult, Problem};
 use crate::http::json::ApiJson;
 use crate::http::preconditions::{IfMatch, IfMatchHeader, Tagged};
 use crate::idempotency::{self, IdempotencyKey, IdempotencyKeyHeader};
+use crate::ids::PathId;
 use crate::paging::{Page, PageParams};
 use crate::state::AppState;
 
@@ -87,7 +88,7 @@ pub async fn feed(
 #[utoipa::path(
     tag = "stories",
     security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = uuid::Uuid, Path)),
     responses(
         (status = 200, body = StoryView, headers(("ETag" = String, description = "The story's version"))),
         (status = 304, description = "Unchanged since the `If-None-Match` version"),
@@ -98,7 +99,7 @@ pub async fn feed(
 pub async fn get_story(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<String>,
+    id: PathId,
 ) -> AppResult<Tagged<StoryView>> {
     Ok(Tagged(service::get(&state, caller, id.into_inner()).await?))
 }
@@ -109,7 +110,7 @@ pub async fn get_story(
 #[utoipa::path(
     tag = "stories",
     security(("bearer" = [])),
-    params(("id" = String, Path), IfMatchHeader),
+    params(("id" = uuid::Uuid, Path), IfMatchHeader),
     request_body = StoryPatch,
     responses(
         (status = 200, body = StoryView),
@@ -121,7 +122,7 @@ pub async fn get_story(
 pub async fn update_story(
     state: web::Data<AppState>,
     caller: AuthUser,
-    id: web::Path<String>,
+    id: PathId,
     expected: IfMatch,
     body: ApiJson<StoryPatch>,
 ) -> AppResult<Tagged<StoryView>> {

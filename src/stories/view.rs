@@ -12,8 +12,8 @@ use super::repo;
 use crate::claims;
 use crate::claims::gate::Authenticity;
 use crate::db::DbConn;
-use crate::versions::Versioned;
 use crate::ids;
+use crate::versions::Versioned;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StoryView {

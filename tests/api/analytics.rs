@@ -24,7 +24,13 @@ fn readings(w: &World) -> i64 {
 
 #[tokio::test]
 async fn the_comms_team_sees_what_was_reported_per_channel_and_in_csv() {
-    let w = World::start_with(|s| s.shares.metrics_after_secs = vec![0]).await;
+    let w = World::start_with(|s| {
+        s.shares.metrics_after_secs = vec![0];
+        // Each person clicks from an address of their own, behind our proxy.
+        s.server.trusted_proxies =
+            vouch::http::client_ip::TrustedProxies::parse(&["127.0.0.1"]).unwrap();
+    })
+    .await;
     w.connect("linkedin").await;
     w.connect("mastodon").await;
     let story = w
@@ -48,15 +54,19 @@ async fn the_comms_team_sees_what_was_reported_per_channel_and_in_csv() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    for ua in [
+    for (person, ua) in [
         BROWSER,
         BROWSER,
         BROWSER,
         "LinkedInBot/1.0 (compatible; Mozilla/5.0)",
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let res = no_redirects
             .get(w.app.url(&format!("/r/{code}")))
             .header("user-agent", ua)
+            .header("x-forwarded-for", format!("192.0.2.{person}"))
             .send()
             .await
             .unwrap();
@@ -323,4 +333,165 @@ async fn the_leaderboard_lists_only_who_chose_it_and_the_weekly_report_carries_t
     assert!(filename.ends_with(".svg"), "{filename}");
     assert_eq!(kind, "image/svg+xml");
     assert!(content.contains("<svg") && content.contains("impressions (as reported)"));
+}
+
+/// Every read that takes a period, as an ambassador may reach them and as the comms team.
+const PERIOD_READS: [&str; 6] = [
+    "/api/v1/me/analytics",
+    "/api/v1/leaderboard",
+    "/api/v1/analytics",
+    "/api/v1/analytics/participation",
+    "/api/v1/analytics/detector",
+    "/api/v1/analytics/chart.svg",
+];
+
+#[tokio::test]
+async fn a_date_at_the_edge_of_the_calendar_is_refused_naming_it() {
+    let w = World::start().await;
+    for path in PERIOD_READS {
+        for (query, field) in [
+            // chrono's own ends: `to - 29 days` and `to + 1 day` overflowed here.
+            ("to=-262143-01-01", "to"),
+            ("to=%2B262142-12-31", "to"),
+            ("from=-262143-01-01&to=2026-01-01", "from"),
+            ("from=262142-12-31", "from"),
+            ("from=1999-12-31&to=2000-01-05", "from"),
+            ("from=2100-12-01&to=2101-01-01", "to"),
+            ("to=2026-02-30", "to"),
+        ] {
+            let res = w
+                .app
+                .get(&format!("{path}?{query}"), &w.camille.token)
+                .await;
+            let body = problem(res, 422).await;
+            assert_eq!(fields(&body), [field], "{path}?{query}: {body}");
+            assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("2000-01-01"),
+                "{body}"
+            );
+        }
+        // The first and the last day of the range are days like any other.
+        for query in [
+            "from=2000-01-01&to=2000-01-31",
+            "from=2100-12-01&to=2100-12-31",
+        ] {
+            let res = w
+                .app
+                .get(&format!("{path}?{query}"), &w.camille.token)
+                .await;
+            assert_eq!(res.status(), 200, "{path}?{query}");
+        }
+    }
+    // The document says so, so that clients and generated tests stay inside.
+    let doc: Value = w
+        .app
+        .client
+        .get(w.app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in PERIOD_READS {
+        let op = &doc["paths"][path.trim_start_matches("/api/v1")]["get"];
+        for name in ["from", "to"] {
+            let param = op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap_or_else(|| panic!("{path} has no {name}"));
+            let schema = &param["schema"];
+            assert_eq!(schema["format"], "date", "{path} {name}: {schema}");
+            let pattern = regex::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
+            assert!(pattern.is_match("2000-01-01") && pattern.is_match("2100-12-31"));
+            assert!(!pattern.is_match("1999-12-31") && !pattern.is_match("2101-01-01"));
+            assert!(!pattern.is_match("-262143-01-01") && !pattern.is_match("+262142-12-31"));
+        }
+    }
+}
+
+/// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula; names and
+/// titles are the people's own, so the CSV writer makes each such cell text (OWASP: a
+/// leading `'`, the cell quoted), and JSON keeps them as written.
+#[tokio::test]
+async fn a_csv_cell_never_starts_a_formula() {
+    let w = World::start().await;
+    let mut input = crate::helpers::stories::company_story("We ship every week.");
+    input["title"] = json!("=HYPERLINK(\"https://evil.example\",\"Open\")");
+    input["link_url"] = json!("https://acme.example/jobs");
+    let story = w.app.create_story(&w.camille.token, input).await;
+    let story = w.app.approve_fully(&w.camille.token, &story).await;
+    let other = w
+        .app
+        .publishable_story(&w.camille.token, "We ship every day.")
+        .await;
+    let res = w
+        .app
+        .patch(
+            "/api/v1/me",
+            &w.amara.token,
+            &json!({ "display_name": "@SUM(1+1)*cmd|' /C calc'!A0" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    w.share_and_publish(&story, &["careers_page"]).await;
+    w.share_and_publish(&other, &["careers_page"]).await;
+    let csv_of = |group_by: &'static str| {
+        let (client, url, token) = (
+            w.app.client.clone(),
+            w.app.url(&format!("/api/v1/analytics?group_by={group_by}")),
+            w.camille.token.clone(),
+        );
+        async move {
+            let res = client
+                .get(url)
+                .bearer_auth(token)
+                .header("accept", "text/csv")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    for (group_by, label) in [
+        ("story", "=HYPERLINK(\"https://evil.example\",\"Open\")"),
+        ("ambassador", "@SUM(1+1)*cmd|' /C calc'!A0"),
+    ] {
+        let text = csv_of(group_by).await;
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let cells: Vec<&str> = rows.iter().flat_map(|r| r.iter()).collect();
+        for cell in &cells {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{group_by}: {cell:?} in {text}"
+            );
+        }
+        let neutral = format!("'{label}");
+        assert!(cells.contains(&neutral.as_str()), "{group_by}: {text}");
+        // Quoted in the file, so no reader splits it at its own commas or quotes.
+        let quoted = format!("\"'{}\"", label.replace('"', "\"\""));
+        assert!(text.contains(&quoted), "{group_by}: {text}");
+        // The JSON answer is not a spreadsheet: the label as written.
+        let json = get(
+            &w,
+            &format!("/api/v1/analytics?group_by={group_by}"),
+            &w.camille.token,
+        )
+        .await;
+        assert!(
+            json["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["label"] == label),
+            "{json}"
+        );
+    }
 }

@@ -246,3 +246,70 @@ async fn length_limits_count_the_text_as_sent_padding_included() {
         .await;
     assert_eq!(fields(&problem(res, 422).await), ["reason"]);
 }
+
+/// Instants in bodies are held to the century too: a story that expires in 9999 or a
+/// verification that lapses in year 1 is a 422 naming the field, before any rule or
+/// arithmetic sees it.
+#[tokio::test]
+async fn an_instant_outside_the_century_is_refused_naming_it() {
+    let (app, _admin, moderator, amara) = crate::helpers::shares::sharing_world().await;
+    for (at, field) in [
+        ("9999-12-31T23:59:59Z", "expires_at"),
+        ("2101-01-01T00:00:00Z", "expires_at"),
+        ("0001-01-01T00:00:00Z", "publish_from"),
+        ("1999-12-31T23:59:59Z", "publish_from"),
+    ] {
+        let body = json!({ "title": "Hi", "body": "Hello.", field: at });
+        let res = app
+            .post("/api/v1/stories", Some(&moderator.token), &body)
+            .await;
+        let problem = problem(res, 422).await;
+        assert_eq!(fields(&problem), [field], "{at}: {problem}");
+    }
+    let story = app
+        .create_story(
+            &moderator.token,
+            crate::helpers::stories::company_story(crate::helpers::stories::AWARD),
+        )
+        .await;
+    let id = story["id"].as_str().unwrap();
+    let res = app
+        .patch(
+            &format!("/api/v1/stories/{id}"),
+            &moderator.token,
+            &json!({ "expires_at": "9999-01-01T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(fields(&problem(res, 422).await), ["expires_at"]);
+    let claim = &crate::helpers::stories::claim_ids(&story)[0];
+    let res = app
+        .claim_act(
+            &moderator.token,
+            claim,
+            "verify",
+            json!({ "evidence_note": "the certificate", "expires_at": "9999-01-01T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(fields(&problem(res, 422).await), ["expires_at"]);
+    let publishable = app.publishable_story(&moderator.token, "We ship.").await;
+    let res = app
+        .share(
+            &amara.token,
+            json!({
+                "story_id": publishable["id"],
+                "channels": ["careers_page"],
+                "scheduled_at": "2999-01-01T00:00:00Z",
+            }),
+        )
+        .await;
+    assert_eq!(fields(&problem(res, 422).await), ["scheduled_at"]);
+    // Inside the century, the usual rules answer.
+    let res = app
+        .patch(
+            &format!("/api/v1/stories/{id}"),
+            &moderator.token,
+            &json!({ "expires_at": "2100-12-31T23:59:59Z" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
