@@ -16,6 +16,7 @@ pub mod claims;
 pub mod config;
 pub mod consent;
 pub mod crypto;
+pub mod dates;
 pub mod db;
 pub mod demo;
 pub mod error;

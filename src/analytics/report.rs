@@ -8,10 +8,10 @@ use diesel::prelude::*;
 
 use super::service::{analytics_in, chart_in, GroupBy, Period};
 use crate::accounts::preferences;
+use crate::dates::Day;
 use crate::db::schema::{orgs, weekly_reports};
 use crate::db::{self, is_unique_violation, DbConn};
 use crate::error::AppResult;
-use crate::http::dates::Day;
 use crate::ids;
 use crate::mail::{self, Attachment, Mail};
 use crate::state::AppState;

@@ -12,9 +12,9 @@ use super::figures::{add_up, Figures, Item, Rates};
 use super::repo::{self, Published};
 use crate::accounts;
 use crate::auth::AuthUser;
+use crate::dates;
 use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::http::dates;
 use crate::ids;
 use crate::state::AppState;
 

@@ -1,7 +1,7 @@
 //! HTTP for claims: the live check clients call while a user types, manual claims, and the
 //! moderator's verdicts. Verdicts answer with the whole story, so the gate's new state shows.
 
-use crate::http::dates::Instant;
+use crate::dates::Instant;
 use crate::ids::PathId;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};

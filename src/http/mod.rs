@@ -2,7 +2,6 @@
 //! request ids, health and metrics endpoints, the OpenAPI document and its viewer.
 
 pub mod client_ip;
-pub mod dates;
 pub mod docs;
 pub mod health;
 pub mod json;

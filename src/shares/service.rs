@@ -13,8 +13,8 @@ use crate::audit;
 use crate::auth::AuthUser;
 use crate::db::{self, DbConn};
 
+use crate::dates::Instant;
 use crate::error::{AppError, AppResult};
-use crate::http::dates::Instant;
 use crate::ids;
 use crate::paging::{Page, PageParams};
 use crate::state::AppState;

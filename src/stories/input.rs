@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 use super::captions::Network;
 use super::model::StoryKind;
 use crate::claims::detector::{self, Language};
+use crate::dates::Instant;
 use crate::error::{AppError, FieldError};
-use crate::http::dates::Instant;
 use crate::urls::parse_public_url;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
