@@ -8,7 +8,9 @@
 # for the tracked link, after a SIGTERM, that the clicks stored equal the redirects the
 # server answered (its own /metrics count of 302s).
 #
-# The endpoints: `redirect` (GET /r/{code} as a browser: every answer a 302 and a click) and
+# The endpoints: `redirect` (GET /r/{code} as browsers, each request another person behind
+# the proxy the server trusts, since one client counts once per link per window: every
+# answer a 302 and a click) and
 # `testimonials` (the first page of GET /public/v1/testimonials, with an API key and an
 # allowed Origin, as a careers page's visitors' browsers ask it).
 #
@@ -55,6 +57,7 @@ cargo build --release --quiet --bin vouch
 bin="${CARGO_TARGET_DIR:-$root/target}/release/vouch"
 
 BROWSER="Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+lua_people=$(mktemp --suffix=.lua)
 
 work=""
 server_pid=""
@@ -72,7 +75,7 @@ cleanup() {
     [[ -n "$work" ]] && rm -rf "$work"
     work=""
 }
-trap cleanup EXIT
+trap 'cleanup; rm -f "$lua_people"' EXIT
 
 # One SQL query on the database under test; prints the first column of the first row.
 sql() {
@@ -84,14 +87,15 @@ sql() {
     fi
 }
 
-# A counter of the server's /metrics: the sum of the series whose labels contain all of $@.
+# A counter of the server's /metrics: the sum of the series of $1 whose labels contain all
+# of the rest.
 metric() {
     curl -fs "$base/metrics" | python3 -c '
 import sys
-want = sys.argv[1:]
+name, want = sys.argv[1], sys.argv[2:]
 total = 0.0
 for line in sys.stdin:
-    if line.startswith("vouch_http_requests_total{") and all(w in line for w in want):
+    if (line.startswith(name + "{") or line.startswith(name + " ")) and all(w in line for w in want):
         total += float(line.rsplit(" ", 1)[1])
 print(int(total))' "$@"
 }
@@ -111,22 +115,44 @@ setup_redirect() {
     [[ "$status" == 302 ]] || { echo "/r/$redirect_code answered $status" >&2; return 1; }
 }
 
+# Each request from another address (wrk thread and request number, in IPv6), as many
+# people behind the proxy would be.
+cat >"$lua_people" <<'LUA'
+local threads = 0
+function setup(thread)
+    threads = threads + 1
+    thread:set("id", threads)
+end
+local n = 0
+function request()
+    n = n + 1
+    -- Set in wrk.headers, which holds the -H headers too (a table given to wrk.format
+    -- would replace them, User-Agent included).
+    wrk.headers["X-Forwarded-For"] =
+        string.format("fd00::%x:%x:%x", id, math.floor(n / 65536), n % 65536)
+    return wrk.format()
+end
+LUA
+
 args_redirect() {
-    WRK_ARGS=(-H "User-Agent: $BROWSER" "$base/r/$redirect_code")
+    WRK_ARGS=(-s "$lua_people" -H "User-Agent: $BROWSER" "$base/r/$redirect_code")
 }
 
-# Runs before the server stops: remember how many redirects it answered.
+# Runs before the server stops: remember how many redirects it answered, and how many of
+# them were repeats of a client in its window (none are expected: every request is another
+# person).
 before_stop_redirect() {
-    redirect_served=$(metric 'endpoint="/r/{code}"' 'status="302"')
+    redirect_served=$(metric vouch_http_requests_total 'endpoint="/r/{code}"' 'status="302"')
+    redirect_repeats=$(metric vouch_link_repeated_clicks_total)
 }
 
 check_redirect() {
     local stored
     stored=$(sql "SELECT COALESCE(SUM(clicks), 0) FROM link_clicks WHERE share_id = '$redirect_share'")
-    if [[ "$stored" == "$redirect_served" ]]; then
-        echo "redirect: $redirect_served redirects answered, $stored clicks stored: none lost"
+    if [[ $((stored + redirect_repeats)) == "$redirect_served" ]]; then
+        echo "redirect: $redirect_served redirects answered, $stored clicks stored and $redirect_repeats repeats: none lost"
     else
-        echo "redirect: $redirect_served redirects answered but $stored clicks stored" >&2
+        echo "redirect: $redirect_served redirects answered but $stored clicks stored and $redirect_repeats repeats" >&2
         return 1
     fi
 }
@@ -201,6 +227,8 @@ bench_backend() {
     # Every endpoint writes the same access line; at INFO the terminal, not the service,
     # would be measured.
     export VOUCH__LOG__FILTER=warn
+    # wrk's requests name their "client" in X-Forwarded-For (see args_redirect).
+    export VOUCH__SERVER__TRUSTED_PROXIES=127.0.0.1
 
     "$bin" demo >/dev/null
     "$bin" admin seed-careers --org acme --ambassadors "$ambassadors" --testimonials "$stories" >/dev/null

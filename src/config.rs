@@ -130,6 +130,10 @@ pub struct LinksSettings {
     pub flush_interval_ms: u64,
     /// How often the in-memory link table reads what other processes changed.
     pub sync_interval_ms: u64,
+    /// A client is one click per link within this window.
+    pub repeat_window_secs: u64,
+    /// Referrer hosts stored per share; further hosts count as `(other)`.
+    pub referrer_hosts_per_share: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -190,7 +190,7 @@ fn serve(
     workers: usize,
     shutdown_timeout: u64,
 ) -> anyhow::Result<(Server, Option<(u16, Server)>)> {
-    let metrics = http::metrics::build(state.pool.clone())?;
+    let metrics = http::metrics::build(&state)?;
     let registry = web::Data::new(metrics.registry.clone());
     let metrics_apart = metrics_listener.is_some();
     // The document never changes while the process runs: built and serialised once.

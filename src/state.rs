@@ -53,7 +53,7 @@ impl AppState {
         Ok(AppState {
             careers: Arc::new(careers),
             feed_cache: Arc::new(feed_cache),
-            links: Arc::new(Links::default()),
+            links: Arc::new(Links::new(&settings.links)?),
             check_limiter: Arc::new(check_limiter),
             networks: Arc::new(networks),
             sealer,

@@ -28,7 +28,7 @@ use crate::telemetry::RequestSpan;
 /// fall through to the 404 handler and rewriting the answer to 200, which leaves the 404
 /// attached to the response (an error in every log and trace of every scrape) and leaves
 /// no place to check a token.
-pub fn build(pool: Pool) -> anyhow::Result<PrometheusMetrics> {
+pub fn build(state: &AppState) -> anyhow::Result<PrometheusMetrics> {
     let metrics = PrometheusMetricsBuilder::new("vouch")
         // Unmatched paths share one label, so scanners cannot blow up the series count.
         .mask_unmatched_patterns("UNMATCHED")
@@ -36,7 +36,10 @@ pub fn build(pool: Pool) -> anyhow::Result<PrometheusMetrics> {
         .map_err(|e| anyhow::anyhow!("building metrics: {e}"))?;
     metrics
         .registry
-        .register(Box::new(PoolCollector::new(pool)?))?;
+        .register(Box::new(PoolCollector::new(state.pool.clone())?))?;
+    metrics
+        .registry
+        .register(Box::new(state.links.repeated.clone()))?;
     Ok(metrics)
 }
 

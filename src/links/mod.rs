@@ -7,6 +7,7 @@
 pub mod bots;
 pub mod counter;
 pub mod model;
+pub mod repeats;
 pub mod repo;
 pub mod routes;
 pub mod service;
@@ -18,6 +19,7 @@ use chrono::NaiveDateTime;
 
 use self::bots::Bots;
 use self::counter::Counter;
+use self::repeats::Repeats;
 use self::table::LinkTable;
 
 /// Lookups of unknown codes running at once in one process; more wait their turn (at most
@@ -32,21 +34,33 @@ pub struct Links {
     pub table: LinkTable,
     pub counter: Counter,
     pub bots: Bots,
+    /// Clients that clicked a link in the last window or two.
+    pub repeats: Repeats,
+    /// Clicks not counted because the client had just clicked (for `/metrics`).
+    pub repeated: prometheus::IntCounter,
+    /// Referrer hosts stored per share; further hosts count as `(other)`.
+    pub referrer_hosts_per_share: usize,
     flush_lock: tokio::sync::Mutex<()>,
     synced_until: Mutex<Option<NaiveDateTime>>,
     lookups: tokio::sync::Semaphore,
 }
 
-impl Default for Links {
-    fn default() -> Self {
-        Links {
+impl Links {
+    pub fn new(settings: &crate::config::LinksSettings) -> anyhow::Result<Links> {
+        Ok(Links {
             table: LinkTable::default(),
             counter: Counter::default(),
             bots: Bots::default(),
+            repeats: Repeats::new(std::time::Duration::from_secs(settings.repeat_window_secs)),
+            repeated: prometheus::IntCounter::new(
+                "vouch_link_repeated_clicks_total",
+                "Redirects to people not counted as clicks: the client had followed the link in the last window",
+            )?,
+            referrer_hosts_per_share: settings.referrer_hosts_per_share,
             flush_lock: tokio::sync::Mutex::new(()),
             synced_until: Mutex::new(None),
             lookups: tokio::sync::Semaphore::new(LOOKUPS_AT_ONCE),
-        }
+        })
     }
 }
 

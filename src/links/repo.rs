@@ -150,6 +150,15 @@ pub fn add(conn: &mut DbConn, rows: &[ClickRow]) -> QueryResult<()> {
     Ok(())
 }
 
+/// The distinct (share id, referrer host) pairs stored for these shares.
+pub fn stored_hosts(conn: &mut DbConn, share_ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    link_clicks::table
+        .filter(link_clicks::share_id.eq_any(share_ids))
+        .select((link_clicks::share_id, link_clicks::referrer_host))
+        .distinct()
+        .load(conn)
+}
+
 /// (share id, clicks, previews) summed over every stored row of each share.
 pub fn totals(conn: &mut DbConn, share_ids: &[String]) -> QueryResult<Vec<(String, i64, i64)>> {
     let rows: Vec<(String, i64, i64)> = link_clicks::table

@@ -78,12 +78,25 @@ async fn redirect(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         },
     };
     // A person follows the link with GET from a browser; HEAD requests, crawlers and
-    // link-preview fetchers are counted as previews.
-    let (bot, device) = links.bots.classify(user_agent(&req));
+    // link-preview fetchers are counted as previews. A person who followed it a moment ago
+    // is sent on without counting again.
+    let ua = user_agent(&req);
+    let (bot, device) = links.bots.classify(ua);
     let person = !bot && req.method() == Method::GET;
+    if person {
+        let client = state.settings.server.trusted_proxies.client_of(&req);
+        if !links.repeats.first(client, ua, &link.share_id) {
+            links.repeated.inc();
+            return redirect_to(location);
+        }
+    }
     links
         .counter
         .record(hit_key(&req, &link.share_id, device), person);
+    redirect_to(location)
+}
+
+fn redirect_to(location: HeaderValue) -> HttpResponse {
     HttpResponse::Found()
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))

@@ -148,12 +148,69 @@ pub async fn flush(state: &AppState) -> AppResult<u64> {
             previews: tally.previews as i64,
         })
         .collect();
+    let cap = links.referrer_hosts_per_share;
     db::run(&state.pool, move |conn| {
-        db::transaction(conn, |conn| repo::add(conn, &rows))
+        db::transaction(conn, |conn| {
+            let mut ids: Vec<String> = rows.iter().map(|r| r.share_id.clone()).collect();
+            ids.dedup();
+            let mut stored = Vec::new();
+            for chunk in ids.chunks(500) {
+                stored.extend(repo::stored_hosts(conn, chunk)?);
+            }
+            repo::add(conn, &capped(rows, stored, cap))
+        })
     })
     .await?;
     links.counter.subtract(&batch);
     Ok(batch.iter().map(|(_, t)| t.clicks + t.previews).sum())
+}
+
+/// What a share's clicks from hosts beyond its first `cap` are stored under.
+pub const OTHER_HOSTS: &str = "(other)";
+
+/// `rows` with the referrer hosts of each share held to `cap` (besides "no referrer"): a
+/// host already stored for the share keeps its rows, new hosts take the free places in
+/// order, and the rest are added up under [`OTHER_HOSTS`], so `link_clicks` does not grow a
+/// row for every `Referer` a client makes up. Sorted by key, as the flush writes them.
+fn capped(rows: Vec<ClickRow>, stored: Vec<(String, String)>, cap: usize) -> Vec<ClickRow> {
+    use std::collections::{BTreeMap, HashSet};
+    let counts = |host: &str| !host.is_empty() && host != OTHER_HOSTS;
+    let mut hosts: HashMap<String, HashSet<String>> = HashMap::new();
+    for (share, host) in stored.into_iter().filter(|(_, h)| counts(h)) {
+        hosts.entry(share).or_default().insert(host);
+    }
+    let mut merged: BTreeMap<(String, chrono::NaiveDate, String, String), (i64, i64)> =
+        BTreeMap::new();
+    for mut row in rows {
+        if counts(&row.referrer_host) {
+            let known = hosts.entry(row.share_id.clone()).or_default();
+            if !known.contains(&row.referrer_host) {
+                if known.len() < cap {
+                    known.insert(row.referrer_host.clone());
+                } else {
+                    row.referrer_host = OTHER_HOSTS.to_string();
+                }
+            }
+        }
+        let sum = merged
+            .entry((row.share_id, row.day, row.referrer_host, row.device))
+            .or_default();
+        sum.0 += row.clicks;
+        sum.1 += row.previews;
+    }
+    merged
+        .into_iter()
+        .map(
+            |((share_id, day, referrer_host, device), (clicks, previews))| ClickRow {
+                share_id,
+                day,
+                referrer_host,
+                device,
+                clicks,
+                previews,
+            },
+        )
+        .collect()
 }
 
 /// The last flush, once the server stopped taking requests: retried until it goes through
@@ -223,4 +280,55 @@ pub fn add_reach(conn: &mut DbConn, views: &mut [ShareView]) -> AppResult<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(share: &str, host: &str, clicks: i64) -> ClickRow {
+        ClickRow {
+            share_id: share.into(),
+            day: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            referrer_host: host.into(),
+            device: "desktop".into(),
+            clicks,
+            previews: 0,
+        }
+    }
+
+    fn hosts(rows: &[ClickRow], share: &str) -> Vec<(String, i64)> {
+        rows.iter()
+            .filter(|r| r.share_id == share)
+            .map(|r| (r.referrer_host.clone(), r.clicks))
+            .collect()
+    }
+
+    #[test]
+    fn hosts_beyond_the_cap_are_added_up_as_other() {
+        let stored = vec![
+            ("a".to_string(), "t.co".to_string()),
+            ("a".to_string(), "".to_string()),
+            ("a".to_string(), OTHER_HOSTS.to_string()),
+        ];
+        let rows = vec![
+            row("a", "", 1),
+            row("a", "x.example", 2),
+            row("a", "t.co", 3),
+            row("a", "y.example", 4),
+            row("a", "z.example", 5),
+            row("b", "y.example", 6),
+        ];
+        let out = capped(rows, stored, 2);
+        assert_eq!(
+            hosts(&out, "a"),
+            [
+                ("".to_string(), 1),
+                (OTHER_HOSTS.to_string(), 9),
+                ("t.co".to_string(), 3),
+                ("x.example".to_string(), 2),
+            ]
+        );
+        assert_eq!(hosts(&out, "b"), [("y.example".to_string(), 6)]);
+    }
 }

@@ -24,7 +24,13 @@ fn readings(w: &World) -> i64 {
 
 #[tokio::test]
 async fn the_comms_team_sees_what_was_reported_per_channel_and_in_csv() {
-    let w = World::start_with(|s| s.shares.metrics_after_secs = vec![0]).await;
+    let w = World::start_with(|s| {
+        s.shares.metrics_after_secs = vec![0];
+        // Each person clicks from an address of their own, behind our proxy.
+        s.server.trusted_proxies =
+            vouch::http::client_ip::TrustedProxies::parse(&["127.0.0.1"]).unwrap();
+    })
+    .await;
     w.connect("linkedin").await;
     w.connect("mastodon").await;
     let story = w
@@ -48,15 +54,19 @@ async fn the_comms_team_sees_what_was_reported_per_channel_and_in_csv() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    for ua in [
+    for (person, ua) in [
         BROWSER,
         BROWSER,
         BROWSER,
         "LinkedInBot/1.0 (compatible; Mozilla/5.0)",
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let res = no_redirects
             .get(w.app.url(&format!("/r/{code}")))
             .header("user-agent", ua)
+            .header("x-forwarded-for", format!("192.0.2.{person}"))
             .send()
             .await
             .unwrap();

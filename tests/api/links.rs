@@ -41,9 +41,10 @@ struct Shared {
 }
 
 /// An org whose ambassador shared a publishable story (link `https://acme.example/jobs`,
-/// title "Life at Acme") to the careers page: one share, one tracked code.
+/// title "Life at Acme") to the careers page: one share, one tracked code. Behind a proxy
+/// the app trusts, so that [`hit`] can come from many people.
 async fn shared() -> Shared {
-    shared_on(spawn_app().await).await
+    shared_on(spawn_app_with(behind_proxy).await).await
 }
 
 async fn shared_on(app: TestApp) -> Shared {
@@ -114,10 +115,20 @@ impl Shared {
     }
 }
 
+/// A new person each time: one client counts once per window (see
+/// `one_client_is_one_click_per_window_and_referrer_hosts_are_capped`), so many clicks are
+/// many people, each at an address of its own behind the proxy.
+fn someone() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+}
+
 async fn hit(client: &reqwest::Client, url: &str, ua: &str) -> reqwest::Response {
     client
         .get(url)
         .header("user-agent", ua)
+        .header("x-forwarded-for", someone())
         .send()
         .await
         .unwrap()
@@ -487,7 +498,11 @@ async fn a_flush_that_fails_is_retried_and_loses_nothing() {
 async fn two_processes_on_one_database_share_links_and_counts() {
     let s = shared().await;
     let url = s.app.db.url().to_string();
-    let two = spawn_app_with(move |settings| settings.database.url = url).await;
+    let two = spawn_app_with(move |settings| {
+        behind_proxy(settings);
+        settings.database.url = url;
+    })
+    .await;
     // A share made by another process after this one loaded: found at once.
     let s2 = {
         let amara = s.app.member(&s.admin, "lucas", Role::Ambassador).await;
@@ -537,6 +552,7 @@ async fn a_sigterm_in_the_middle_of_a_burst_loses_no_click() {
         ("VOUCH__WORKER__ENABLED", "false".into()),
         // No periodic flush during the test: what is stored is the last flush's doing.
         ("VOUCH__LINKS__FLUSH_INTERVAL_MS", "600000".into()),
+        ("VOUCH__SERVER__TRUSTED_PROXIES", "127.0.0.1".into()),
     ])
     .await;
     let url = served.url(&format!("/r/{}", s.code));
@@ -558,7 +574,11 @@ async fn a_sigterm_in_the_middle_of_a_burst_loses_no_click() {
         tasks.push(tokio::spawn(async move {
             let deadline = Instant::now() + Duration::from_secs(60);
             while Instant::now() < deadline {
-                match client.get(&url).header("user-agent", DESKTOP).send().await {
+                let request = client
+                    .get(&url)
+                    .header("user-agent", DESKTOP)
+                    .header("x-forwarded-for", someone());
+                match request.send().await {
                     Ok(res) if res.status() == 302 => {
                         redirects.fetch_add(1, Ordering::Relaxed);
                     }
@@ -589,4 +609,96 @@ async fn a_sigterm_in_the_middle_of_a_burst_loses_no_click() {
     assert!(answered >= 3000);
     // The in-test app counted nothing; what is stored is what the stopped process wrote.
     assert_eq!(s.stored().await, (answered, 0));
+}
+
+/// Through a proxy we trust, each `X-Forwarded-For` is another client.
+fn behind_proxy(settings: &mut vouch::config::Settings) {
+    settings.server.trusted_proxies =
+        vouch::http::client_ip::TrustedProxies::parse(&["127.0.0.1"]).unwrap();
+}
+
+/// A client (address and browser) is one click per link per window, however often it
+/// follows it and whatever `Referer` it sends; other clients count; a share's referrer
+/// hosts stop at `links.referrer_hosts_per_share`, the rest counted as `(other)`.
+#[tokio::test]
+async fn one_client_is_one_click_per_window_and_referrer_hosts_are_capped() {
+    let s = shared_on(
+        spawn_app_with(|settings| {
+            behind_proxy(settings);
+            settings.links.repeat_window_secs = 1;
+        })
+        .await,
+    )
+    .await;
+    let url = s.app.url(&format!("/r/{}", s.code));
+    let from = |client: &str, referer: String| {
+        s.app
+            .client
+            .get(&url)
+            .header("user-agent", DESKTOP)
+            .header("x-forwarded-for", client.to_string())
+            .header("referer", referer)
+            .send()
+    };
+    for i in 0..500 {
+        let res = from("198.51.100.7", format!("https://r{i}.example/"))
+            .await
+            .unwrap();
+        // Every one is still sent on its way.
+        assert_eq!(res.status(), 302);
+    }
+    stored_becomes(&s.app, &s.share_id, (1, 0)).await;
+    // The same browser at another address, and another browser at the same one, are others.
+    from("198.51.100.8", "https://r0.example/".into())
+        .await
+        .unwrap();
+    let res = s
+        .app
+        .client
+        .get(&url)
+        .header("user-agent", IPHONE)
+        .header("x-forwarded-for", "198.51.100.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    stored_becomes(&s.app, &s.share_id, (3, 0)).await;
+    // Sixty people from sixty sites: every one counted, the hosts capped.
+    for i in 0..60 {
+        from(
+            &format!("203.0.113.{i}"),
+            format!("https://site{i}.example/p"),
+        )
+        .await
+        .unwrap();
+    }
+    stored_becomes(&s.app, &s.share_id, (63, 0)).await;
+    let rows = {
+        let pool = s.app.state.pool.clone();
+        let id = s.share_id.clone();
+        tokio::task::spawn_blocking(move || {
+            vouch::links::repo::rows_of(&mut pool.get().unwrap(), &id).unwrap()
+        })
+        .await
+        .unwrap()
+    };
+    let hosts: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r.referrer_host.as_str()).collect();
+    let cap = s.app.state.settings.links.referrer_hosts_per_share;
+    assert!(cap < 60);
+    assert!(hosts.contains("(other)"), "{hosts:?}");
+    assert_eq!(
+        hosts
+            .iter()
+            .filter(|h| !matches!(**h, "" | "(other)"))
+            .count(),
+        cap,
+        "{hosts:?}"
+    );
+    // After the window the same client counts again.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    from("198.51.100.7", "https://r0.example/".into())
+        .await
+        .unwrap();
+    stored_becomes(&s.app, &s.share_id, (64, 0)).await;
 }
