@@ -144,6 +144,8 @@ pub struct CareersSettings {
     /// How long a process trusts what it read of a key and of its org's content version
     /// before reading them again; changes made through the process itself show at once.
     pub recheck_ms: u64,
+    /// Keys not known to the process (guesses, revoked keys) one client may try per minute.
+    pub unknown_keys_per_ip_per_minute: u32,
 }
 
 /// Who may read `/metrics`: it names every route and the pool's load, not for the public.

@@ -1,8 +1,13 @@
 //! A per-user throttle for endpoints that clients call in bursts (the claim check as people
-//! type). Keyed by user id, so its memory is bounded by the number of accounts.
+//! type). Keyed by user id, so its memory is bounded by the number of accounts. Beside it,
+//! one bucket per key (the careers page's API keys) and one per client address (attempts
+//! that cost a look-up and prove nothing, such as API keys nobody issued).
 
 use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -90,9 +95,101 @@ impl PerKey {
     }
 }
 
+/// One bucket per client address, counted as the sign-in limits count them (an IPv6 client
+/// by its /64, see [`crate::auth::rate_limit::bucket_of`]). Full buckets are forgotten once a
+/// minute; at `MAX_CLIENTS` it refuses new clients rather than grow.
+pub struct PerClient {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    started: Instant,
+    last_sweep_ms: AtomicU64,
+    max_clients: usize,
+}
+
+const MAX_CLIENTS: usize = 100_000;
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+impl PerClient {
+    pub fn per_minute(n: u32) -> PerClient {
+        let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+        PerClient {
+            limiter: RateLimiter::keyed(Quota::per_minute(n)),
+            started: Instant::now(),
+            last_sweep_ms: AtomicU64::new(0),
+            max_clients: MAX_CLIENTS,
+        }
+    }
+
+    /// Takes one attempt from the client's bucket, or says how long to wait (429). A request
+    /// without a peer address shares one bucket with the others like it.
+    pub fn check(&self, client: Option<IpAddr>) -> Result<(), AppError> {
+        self.sweep_if_due();
+        let bucket = client
+            .map(crate::auth::rate_limit::bucket_of)
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        if self.limiter.len() >= self.max_clients {
+            return Err(AppError::RateLimited {
+                retry_after_secs: SWEEP_EVERY.as_secs(),
+            });
+        }
+        self.limiter
+            .check_key(&bucket)
+            .map_err(|not_until| AppError::RateLimited {
+                retry_after_secs: not_until
+                    .wait_time_from(DefaultClock::default().now())
+                    .as_secs()
+                    .max(1),
+            })
+    }
+
+    /// Of concurrent callers, only the one that moves the timestamp sweeps.
+    fn sweep_if_due(&self) {
+        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let last = self.last_sweep_ms.load(Ordering::Relaxed);
+        if now.saturating_sub(last) < SWEEP_EVERY.as_millis() as u64 {
+            return;
+        }
+        if self
+            .last_sweep_ms
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+        {
+            self.limiter.retain_recent();
+            self.limiter.shrink_to_fit();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{PerKey, PerUser};
+    use super::{PerClient, PerKey, PerUser};
+
+    #[test]
+    fn each_client_has_a_bucket_and_an_ipv6_64_is_one_client() {
+        let clients = PerClient::per_minute(2);
+        let ip = |s: &str| Some(s.parse().unwrap());
+        assert!(clients.check(ip("192.0.2.1")).is_ok());
+        assert!(clients.check(ip("192.0.2.1")).is_ok());
+        assert!(clients.check(ip("192.0.2.1")).is_err());
+        assert!(clients.check(ip("192.0.2.2")).is_ok());
+        assert!(clients.check(ip("2001:db8::1")).is_ok());
+        assert!(clients.check(ip("2001:db8::2")).is_ok());
+        assert!(clients.check(ip("2001:db8::ffff")).is_err());
+        assert!(clients.check(None).is_ok());
+    }
+
+    #[test]
+    fn memory_is_bounded() {
+        let mut clients = PerClient::per_minute(5);
+        clients.max_clients = 3;
+        for i in 0..3 {
+            assert!(clients
+                .check(Some(format!("192.0.2.{i}").parse().unwrap()))
+                .is_ok());
+        }
+        assert!(clients
+            .check(Some("198.51.100.1".parse().unwrap()))
+            .is_err());
+    }
 
     #[test]
     fn each_key_has_its_own_quota() {

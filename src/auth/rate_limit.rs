@@ -99,7 +99,7 @@ impl LoginLimiter {
 
 /// The bucket an address counts against: an IPv4 address (IPv4-mapped IPv6 included) by
 /// itself, an IPv6 address by its /64, since one subscriber usually gets a whole /64.
-fn bucket_of(ip: IpAddr) -> IpAddr {
+pub fn bucket_of(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
         IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
         v4 => v4,

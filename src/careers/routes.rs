@@ -64,8 +64,9 @@ async fn testimonials(
     query: web::Query<TestimonialQuery>,
 ) -> HttpResponse {
     let careers = &state.careers;
+    let client = state.settings.server.trusted_proxies.client_of(&req);
     let grant = match api_key(&req) {
-        Ok(key) => careers.authorize(&state, &key).await,
+        Ok(key) => careers.authorize(&state, &key, client).await,
         Err(e) => Err(e),
     };
     let grant = match grant {
