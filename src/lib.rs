@@ -192,7 +192,15 @@ fn serve(
 ) -> anyhow::Result<(Server, Option<(u16, Server)>)> {
     let metrics = http::metrics::build(&state)?;
     let registry = web::Data::new(metrics.registry.clone());
+    // `/metrics` names every route and the pool's load: on a listener of its own, or on the
+    // API's only behind a token; neither configured, it is served nowhere.
     let metrics_apart = metrics_listener.is_some();
+    let metrics_on_api = !metrics_apart && !state.settings.metrics.token_is_empty();
+    if !metrics_apart && !metrics_on_api {
+        tracing::info!(
+            "/metrics is off: set metrics.bind for a listener of its own, or metrics.token to serve it on the API's behind that token"
+        );
+    }
     // The document never changes while the process runs: built and serialised once.
     let openapi = http::openapi::ApiDoc::openapi();
     let openapi_doc = web::Data::new(OpenApiJson(
@@ -212,7 +220,7 @@ fn serve(
         routes.add(pattern, actix_web::http::Method::GET);
     }
     routes.add(links::routes::PATTERN, actix_web::http::Method::HEAD);
-    if !metrics_apart {
+    if metrics_on_api {
         routes.add("/metrics", actix_web::http::Method::GET);
     }
     routes.add("/widget.js", actix_web::http::Method::GET);
@@ -249,7 +257,7 @@ fn serve(
             .service(http::health::healthz)
             .service(http::health::readyz)
             .configure(|cfg| {
-                if !metrics_apart {
+                if metrics_on_api {
                     cfg.service(http::metrics::resource());
                 }
             })

@@ -18,7 +18,12 @@ async fn client_errors_and_metrics_scrapes_log_one_info_line_each() {
     // The in-process app only provides the database: its workers would take the binary's mail.
     let app = spawn_app_with(|s| s.worker.enabled = false).await; // only for its fresh database
     let data = tempfile::tempdir().unwrap();
-    let served = Served::start(app.db.url(), data.path(), &[]).await;
+    let served = Served::start(
+        app.db.url(),
+        data.path(),
+        &[("VOUCH__METRICS__TOKEN", "scrape-logs-7c1d")],
+    )
+    .await;
     let client = &app.client;
     let res = client.get(served.url("/nowhere")).send().await.unwrap();
     assert_eq!(res.status(), 404);
@@ -31,7 +36,12 @@ async fn client_errors_and_metrics_scrapes_log_one_info_line_each() {
         .await
         .unwrap();
     assert_eq!(res.status(), 422);
-    let res = client.get(served.url("/metrics")).send().await.unwrap();
+    let res = client
+        .get(served.url("/metrics"))
+        .bearer_auth("scrape-logs-7c1d")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let (_, lines) = served.stop().await;
     let events = events(&lines);
