@@ -250,6 +250,7 @@ fn serve(
             .app_data(web::QueryConfig::default().error_handler(middleware::query_error))
             .app_data(web::PathConfig::default().error_handler(middleware::path_error))
             .wrap(from_fn(middleware::reject_nul_in_query))
+            .wrap(from_fn(http::html::security_headers))
             .wrap(ErrorHandlers::new().default_handler(middleware::problem_fallback))
             .wrap(from_fn(middleware::request_id_header))
             .wrap(metrics.clone())

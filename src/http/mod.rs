@@ -5,6 +5,7 @@ pub mod client_ip;
 pub mod dates;
 pub mod docs;
 pub mod health;
+pub mod html;
 pub mod json;
 pub mod login_page;
 pub mod metrics;
