@@ -119,7 +119,7 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT/SIGTERM, then drains in-flight requests (graceful shutdown),
+    /// Serves until SIGINT or SIGTERM (`http::stop`), then drains in-flight requests,
     /// then writes the clicks counted so far: every redirect answered is counted.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = match self.metrics {
@@ -287,6 +287,7 @@ fn serve(
             .default_service(web::to(middleware::not_found))
     })
     .listen(listener)?
+    .shutdown_signal(http::stop::signal())
     .shutdown_timeout(shutdown_timeout);
     if workers > 0 {
         server = server.workers(workers);

@@ -13,3 +13,4 @@ pub mod middleware;
 pub mod openapi;
 pub mod pagination;
 pub mod preconditions;
+pub mod stop;
