@@ -97,6 +97,7 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("loading tracked links: {e}"))?;
         tracing::debug!(links = loaded, "tracked links loaded");
         links::service::spawn(&state);
+        telemetry::refusals::spawn();
         let (server, metrics) =
             serve(listener, metrics_listener, state.clone(), workers, shutdown)?;
         Ok(Application {
@@ -130,6 +131,7 @@ impl Application {
         let patience =
             std::time::Duration::from_secs(self.state.settings.server.shutdown_timeout_secs.max(5));
         links::service::flush_at_shutdown(&self.state, patience).await;
+        telemetry::refusals::summarise();
         served
     }
 }

@@ -117,6 +117,14 @@ async fn testimonials(
         }
         Err(e) => e.error_response(),
     };
+    if res.status() == actix_web::http::StatusCode::TOO_MANY_REQUESTS {
+        // Its refusals are summed up per key in the log, not per visitor.
+        res.extensions_mut()
+            .insert(crate::telemetry::refusals::RefusedKey(format!(
+                "api key {}",
+                grant.key.id
+            )));
+    }
     cors::vary(&mut res);
     if let Some(origin) = &origin {
         cors::allow(&mut res, origin);
