@@ -90,7 +90,7 @@ sql() {
 # A counter of the server's /metrics: the sum of the series of $1 whose labels contain all
 # of the rest.
 metric() {
-    curl -fs "$base/metrics" | python3 -c '
+    curl -fs "$base/metrics" -H "Authorization: Bearer $VOUCH__METRICS__TOKEN" | python3 -c '
 import sys
 name, want = sys.argv[1], sys.argv[2:]
 total = 0.0
@@ -126,7 +126,11 @@ end
 local n = 0
 function request()
     n = n + 1
-    return wrk.format(nil, nil, { ["X-Forwarded-For"] = string.format("fd00::%x:%x", id, n) })
+    -- Set in wrk.headers, which holds the -H headers too (a table given to wrk.format
+    -- would replace them, User-Agent included).
+    wrk.headers["X-Forwarded-For"] =
+        string.format("fd00::%x:%x:%x", id, math.floor(n / 65536), n % 65536)
+    return wrk.format()
 end
 LUA
 
@@ -223,6 +227,8 @@ bench_backend() {
     # Every endpoint writes the same access line; at INFO the terminal, not the service,
     # would be measured.
     export VOUCH__LOG__FILTER=warn
+    # /metrics on the API's listener is served only behind a token.
+    export VOUCH__METRICS__TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '\n/+=')
     # wrk's requests name their "client" in X-Forwarded-For (see args_redirect).
     export VOUCH__SERVER__TRUSTED_PROXIES=127.0.0.1
 

@@ -144,15 +144,25 @@ pub struct CareersSettings {
     /// How long a process trusts what it read of a key and of its org's content version
     /// before reading them again; changes made through the process itself show at once.
     pub recheck_ms: u64,
+    /// Keys not known to the process (guesses, revoked keys) one client may try per minute.
+    pub unknown_keys_per_ip_per_minute: u32,
 }
 
 /// Who may read `/metrics`: it names every route and the pool's load, not for the public.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MetricsSettings {
-    /// A listener of its own (`127.0.0.1:9100`), off the API's; empty: the API's listener.
+    /// A listener of its own (`127.0.0.1:9100`), off the API's; empty: none.
     pub bind: String,
-    /// The bearer token a scraper must send; empty: none asked.
+    /// The bearer token a scraper must send; on the API's listener `/metrics` is served only
+    /// with one. Empty: none asked (on a listener of its own).
     pub token: SecretString,
+}
+
+impl MetricsSettings {
+    pub fn token_is_empty(&self) -> bool {
+        use secrecy::ExposeSecret;
+        self.token.expose_secret().trim().is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -102,6 +102,7 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("loading tracked links: {e}"))?;
         tracing::debug!(links = loaded, "tracked links loaded");
         links::service::spawn(&state);
+        telemetry::refusals::spawn();
         let (server, metrics) =
             serve(listener, metrics_listener, state.clone(), workers, shutdown)?;
         Ok(Application {
@@ -124,7 +125,7 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT/SIGTERM, then drains in-flight requests (graceful shutdown),
+    /// Serves until SIGINT or SIGTERM (`http::stop`), then drains in-flight requests,
     /// then writes the clicks counted so far: every redirect answered is counted.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = match self.metrics {
@@ -135,6 +136,7 @@ impl Application {
         let patience =
             std::time::Duration::from_secs(self.state.settings.server.shutdown_timeout_secs.max(5));
         links::service::flush_at_shutdown(&self.state, patience).await;
+        telemetry::refusals::summarise();
         served
     }
 }
@@ -197,7 +199,15 @@ fn serve(
 ) -> anyhow::Result<(Server, Option<(u16, Server)>)> {
     let metrics = http::metrics::build(&state)?;
     let registry = web::Data::new(metrics.registry.clone());
+    // `/metrics` names every route and the pool's load: on a listener of its own, or on the
+    // API's only behind a token; neither configured, it is served nowhere.
     let metrics_apart = metrics_listener.is_some();
+    let metrics_on_api = !metrics_apart && !state.settings.metrics.token_is_empty();
+    if !metrics_apart && !metrics_on_api {
+        tracing::info!(
+            "/metrics is off: set metrics.bind for a listener of its own, or metrics.token to serve it on the API's behind that token"
+        );
+    }
     // The document never changes while the process runs: built and serialised once.
     let openapi = http::openapi::ApiDoc::openapi();
     let openapi_doc = web::Data::new(OpenApiJson(
@@ -217,7 +227,7 @@ fn serve(
         routes.add(pattern, actix_web::http::Method::GET);
     }
     routes.add(links::routes::PATTERN, actix_web::http::Method::HEAD);
-    if !metrics_apart {
+    if metrics_on_api {
         routes.add("/metrics", actix_web::http::Method::GET);
     }
     routes.add("/widget.js", actix_web::http::Method::GET);
@@ -247,6 +257,7 @@ fn serve(
             .app_data(web::QueryConfig::default().error_handler(middleware::query_error))
             .app_data(web::PathConfig::default().error_handler(middleware::path_error))
             .wrap(from_fn(middleware::reject_nul_in_query))
+            .wrap(from_fn(http::html::security_headers))
             .wrap(ErrorHandlers::new().default_handler(middleware::problem_fallback))
             .wrap(from_fn(middleware::request_id_header))
             .wrap(metrics.clone())
@@ -254,7 +265,7 @@ fn serve(
             .service(http::health::healthz)
             .service(http::health::readyz)
             .configure(|cfg| {
-                if !metrics_apart {
+                if metrics_on_api {
                     cfg.service(http::metrics::resource());
                 }
             })
@@ -283,6 +294,7 @@ fn serve(
             .default_service(web::to(middleware::not_found))
     })
     .listen(listener)?
+    .shutdown_signal(http::stop::signal())
     .shutdown_timeout(shutdown_timeout);
     if workers > 0 {
         server = server.workers(workers);

@@ -51,6 +51,7 @@ impl AppState {
         let feed_cache = FeedCache::new(settings.feed.cache_mb.saturating_mul(1 << 20));
         let careers = Careers::new(
             std::time::Duration::from_millis(settings.careers.recheck_ms),
+            settings.careers.unknown_keys_per_ip_per_minute,
             &settings.token_encryption_key()?,
         );
         Ok(AppState {

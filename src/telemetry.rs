@@ -1,5 +1,8 @@
 //! Structured logs through `tracing`: readable by default, JSON lines when configured. One
-//! access line per request, at INFO unless the server failed.
+//! access line per request, at INFO unless the server failed; refusals (429) are summed up
+//! per key instead ([`refusals`]).
+
+pub mod refusals;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -109,6 +112,13 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
         span.record("http.status_code", status.as_u16());
         let _inside = span.enter();
         let status = status.as_u16();
+        if status == 429 {
+            if let Ok(res) = outcome {
+                if !refusals::note(&route_of(res), &refused_key(res)) {
+                    return;
+                }
+            }
+        }
         match error {
             Some(e) if status >= 500 => {
                 // `{:#}` walks an anyhow chain: "what failed: why".
@@ -118,6 +128,26 @@ impl tracing_actix_web::RootSpanBuilder for RequestSpan {
             _ => tracing::info!(status, "request finished"),
         }
     }
+}
+
+fn route_of<B>(res: &ServiceResponse<B>) -> String {
+    res.request()
+        .match_pattern()
+        .unwrap_or_else(|| "default".into())
+}
+
+/// What a 429 refused: the handler's [`refusals::RefusedKey`], else the client's address
+/// (as `server.trusted_proxies` reads it).
+fn refused_key<B>(res: &ServiceResponse<B>) -> String {
+    if let Some(key) = res.response().extensions().get::<refusals::RefusedKey>() {
+        return key.0.clone();
+    }
+    let req = res.request();
+    let client = match req.app_data::<actix_web::web::Data<crate::state::AppState>>() {
+        Some(state) => state.settings.server.trusted_proxies.client_of(req),
+        None => req.peer_addr().map(|a| a.ip()),
+    };
+    client.map_or_else(|| "unknown client".to_string(), |ip| format!("client {ip}"))
 }
 
 #[cfg(test)]

@@ -26,7 +26,6 @@ const KERNEL: &[&str] = &[
     "freshness",
     "ids",
     "paging",
-    "telemetry",
     "text",
     "throttle",
     "urls",
@@ -68,7 +67,7 @@ fn layer_of_module(top: &str) -> Option<Layer> {
         Some(Layer::Domain)
     } else if top == "app" {
         Some(Layer::UseCase)
-    } else if ["http", "web", "demo", "main", "lib"].contains(&top) {
+    } else if ["http", "web", "demo", "main", "lib", "telemetry"].contains(&top) {
         Some(Layer::Delivery)
     } else {
         None

@@ -197,20 +197,18 @@ pub fn parse_slug(raw: &str) -> Result<String, String> {
 }
 
 /// A short profile text (job title, team, location): trimmed, at most `max` characters, no
-/// control characters; empty clears it.
+/// line breaks, controls or bidi controls (`text::one_line`); empty clears it.
 pub fn parse_profile_text(raw: &str, max: usize) -> Result<Option<String>, String> {
     // The limit is on the text as sent (what the document's maxLength counts).
     if raw.chars().count() > max {
         return Err(format!("is longer than {max} characters"));
     }
-    if raw.chars().any(char::is_control) {
-        return Err("contains control characters".into());
-    }
+    crate::text::one_line(raw)?;
     let text = raw.trim();
     Ok((!text.is_empty()).then(|| text.to_string()))
 }
 
-/// A display name: trimmed, 1–100 characters, no control characters.
+/// A display name: trimmed, 1–100 characters, one line (`text::one_line`).
 pub fn parse_display_name(raw: &str) -> Result<String, String> {
     let name = raw.trim();
     if name.is_empty() {
@@ -219,9 +217,7 @@ pub fn parse_display_name(raw: &str) -> Result<String, String> {
     if name.chars().count() > 100 {
         return Err("is longer than 100 characters".into());
     }
-    if name.chars().any(char::is_control) {
-        return Err("contains control characters".into());
-    }
+    crate::text::one_line(name)?;
     Ok(name.to_string())
 }
 

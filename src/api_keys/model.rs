@@ -76,8 +76,8 @@ impl NewApiKey {
             errors.push(FieldError::new("name", "is longer than 100 characters"));
         } else if name.is_empty() {
             errors.push(FieldError::new("name", "is required"));
-        } else if name.chars().any(char::is_control) {
-            errors.push(FieldError::new("name", "contains control characters"));
+        } else if let Err(m) = crate::text::one_line(&name) {
+            errors.push(FieldError::new("name", m));
         }
         if self.allowed_origins.len() > MAX_ORIGINS {
             errors.push(FieldError::new(

@@ -29,7 +29,7 @@ use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::ids;
 use crate::state::AppState;
-use crate::throttle::PerKey;
+use crate::throttle::{PerClient, PerKey};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
@@ -158,13 +158,15 @@ pub struct Careers {
     /// One rebuild at a time: requests that find a projection stale wait for it, then use it.
     rebuilding: tokio::sync::Mutex<()>,
     limiter: PerKey,
+    /// Keys this process does not know, tried per client: guessing gets a 429, not a look-up.
+    unknown_keys: PerClient,
     recheck: Duration,
     /// Keys the opaque ids: without it nobody can tell which story an id stands for.
     id_secret: [u8; 32],
 }
 
 impl Careers {
-    pub fn new(recheck: Duration, secret: &[u8]) -> Careers {
+    pub fn new(recheck: Duration, unknown_keys_per_minute: u32, secret: &[u8]) -> Careers {
         let mut hasher = Sha256::new();
         hasher.update(b"vouch careers testimonial id\0");
         hasher.update(secret);
@@ -173,19 +175,31 @@ impl Careers {
             orgs: Mutex::new(HashMap::new()),
             rebuilding: tokio::sync::Mutex::new(()),
             limiter: PerKey::default(),
+            unknown_keys: PerClient::per_minute(unknown_keys_per_minute),
             recheck,
             id_secret: hasher.finalize().into(),
         }
     }
 
-    /// The key's grant, or 401 for a key that is unknown or revoked.
-    pub async fn authorize(&self, state: &AppState, key: &str) -> AppResult<Grant> {
+    /// The key's grant, or 401 for a key that is unknown or revoked; 429 when `client` has
+    /// tried too many keys this process does not know.
+    pub async fn authorize(
+        &self,
+        state: &AppState,
+        key: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> AppResult<Grant> {
         let digest: [u8; 32] = Sha256::digest(key.as_bytes()).into();
         let epoch = crate::freshness::epoch();
         let cached = {
             let keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
             keys.get(&digest).cloned()
         };
+        // A key that works costs nothing once known; any other costs the client an attempt,
+        // checked before the look-up, so that once refused, a guess is told nothing.
+        if cached.as_ref().is_none_or(|e| e.key.is_none()) {
+            self.unknown_keys.check(client)?;
+        }
         let entry = match cached {
             Some(e) if e.epoch == epoch && e.checked.elapsed() < self.recheck => e,
             // Only time has passed (no change through this process): one request re-reads

@@ -64,8 +64,9 @@ async fn testimonials(
     query: web::Query<TestimonialQuery>,
 ) -> HttpResponse {
     let careers = &state.careers;
+    let client = state.settings.server.trusted_proxies.client_of(&req);
     let grant = match api_key(&req) {
-        Ok(key) => careers.authorize(&state, &key).await,
+        Ok(key) => careers.authorize(&state, &key, client).await,
         Err(e) => Err(e),
     };
     let grant = match grant {
@@ -116,6 +117,14 @@ async fn testimonials(
         }
         Err(e) => e.error_response(),
     };
+    if res.status() == actix_web::http::StatusCode::TOO_MANY_REQUESTS {
+        // Its refusals are summed up per key in the log, not per visitor.
+        res.extensions_mut()
+            .insert(crate::telemetry::refusals::RefusedKey(format!(
+                "api key {}",
+                grant.key.id
+            )));
+    }
     cors::vary(&mut res);
     if let Some(origin) = &origin {
         cors::allow(&mut res, origin);

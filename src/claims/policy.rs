@@ -381,8 +381,8 @@ fn check_disclosure(field: &str, raw: &str, text: &str, errors: &mut Vec<FieldEr
     if raw.chars().count() > 100 {
         errors.push(FieldError::new(field, "is longer than 100 characters"));
     }
-    if text.chars().any(char::is_control) {
-        errors.push(FieldError::new(field, "contains control characters"));
+    if let Err(m) = crate::text::one_line(text) {
+        errors.push(FieldError::new(field, m));
     } else if !written_plainly(text) {
         errors.push(FieldError::new(field, LOOK_ALIKES));
     }

@@ -32,7 +32,11 @@ async fn file(
     let found = utoipa_swagger_ui::serve(&name, config.into_inner())
         .map_err(|e| anyhow::anyhow!("serving the docs viewer's {name}: {e}"))?
         .ok_or(AppError::NotFound)?;
-    Ok(HttpResponse::Ok()
+    let mut res = HttpResponse::Ok();
+    if found.content_type.starts_with("text/html") {
+        res.insert_header((header::CONTENT_SECURITY_POLICY, crate::http::html::DOCS));
+    }
+    Ok(res
         .content_type(found.content_type)
         .body(found.bytes.into_owned()))
 }

@@ -3,6 +3,8 @@
 //! token comes in the fragment (`#token=`), which the browser keeps to itself; `?token=`
 //! from mails sent before still works (the access log redacts it).
 
+use std::sync::LazyLock;
+
 use actix_web::{get, HttpResponse};
 
 const PAGE: &str = r#"<!doctype html>
@@ -41,10 +43,14 @@ go.addEventListener("click", async () => {
 </html>
 "#;
 
+/// Its own script and style, and its one call to the API.
+static POLICY: LazyLock<String> = LazyLock::new(|| crate::http::html::policy_for(PAGE, true));
+
 #[get("/login")]
 pub async fn login_page() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
+        .insert_header(("content-security-policy", POLICY.as_str()))
         .insert_header(("cache-control", "no-store"))
         .insert_header(("referrer-policy", "no-referrer"))
         .body(PAGE)

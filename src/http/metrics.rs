@@ -62,6 +62,7 @@ pub fn serve_apart(
             .default_service(web::to(middleware::not_found))
     })
     .listen(listener)?
+    .shutdown_signal(crate::http::stop::signal())
     // A scrape every few seconds needs no more.
     .workers(1)
     .shutdown_timeout(shutdown_timeout)

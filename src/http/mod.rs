@@ -4,9 +4,11 @@
 pub mod client_ip;
 pub mod docs;
 pub mod health;
+pub mod html;
 pub mod json;
 pub mod login_page;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod preconditions;
+pub mod stop;

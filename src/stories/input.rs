@@ -174,6 +174,9 @@ impl Draft {
         };
         let title = text("title", &self.title, 200);
         let body = text("body", &self.body, 10_000);
+        if let Err(m) = crate::text::one_line(&title) {
+            errors.push(FieldError::new("title", m));
+        }
         let link_url = match self
             .link_url
             .as_deref()

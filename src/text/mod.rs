@@ -4,9 +4,11 @@
 //! on ([`fold`]), the search key, and char slices.
 
 mod fold;
+mod line;
 mod reading;
 
 pub use fold::{fold, Folded, Written};
+pub use line::one_line;
 pub use reading::{read, written_plainly, Reading};
 
 use unicode_normalization::UnicodeNormalization;

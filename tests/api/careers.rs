@@ -917,3 +917,65 @@ fn serve(listener: tokio::net::TcpListener, html: String) {
         }
     });
 }
+
+/// Each key the app does not know yet costs its client a token, from a bucket per address
+/// (`careers.unknown_keys_per_ip_per_minute`): a client guessing keys gets 429 soon, never a
+/// look-up more, while the careers page's own key keeps working for everyone and other
+/// clients are not held back.
+#[tokio::test]
+async fn guessing_api_keys_is_throttled_per_client() {
+    let app = spawn_app_with(|s| {
+        s.server.trusted_proxies =
+            vouch::http::client_ip::TrustedProxies::parse(&["127.0.0.1"]).unwrap();
+    })
+    .await;
+    let (admin, _, _) = setup(&app, "acme").await;
+    let key = app.create_key(&admin, json!({ "name": "site" })).await["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ask = |client: &'static str, key: String| {
+        app.client
+            .get(app.url(TESTIMONIALS))
+            .header("x-api-key", key)
+            .header("x-forwarded-for", client)
+            .send()
+    };
+    let guesser = "198.51.100.9";
+    assert_eq!(ask(guesser, key.clone()).await.unwrap().status(), 200);
+    let mut unauthorized = 0;
+    let mut first_refusal = None;
+    for i in 0..1500 {
+        let res = ask(guesser, format!("vouch_live_guess{i:06}"))
+            .await
+            .unwrap();
+        match res.status().as_u16() {
+            401 => unauthorized += 1,
+            429 => {
+                if first_refusal.is_none() {
+                    first_refusal = Some(res);
+                }
+            }
+            other => panic!("guess {i}: {other}"),
+        }
+    }
+    let allowed = app.state.settings.careers.unknown_keys_per_ip_per_minute as usize;
+    assert!(unauthorized <= allowed, "{unauthorized} guesses answered");
+    let res = first_refusal.expect("guesses are refused");
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(
+        problem(res, 429).await["type"],
+        "urn:vouch:problem:rate-limited"
+    );
+    // The site's key, known already, still reads from that address, and another client
+    // still gets its plain 401.
+    assert_eq!(ask(guesser, key.clone()).await.unwrap().status(), 200);
+    let other = ask("203.0.113.5", "vouch_live_wrong".into()).await.unwrap();
+    assert_eq!(other.status(), 401);
+    assert_eq!(ask("203.0.113.5", key).await.unwrap().status(), 200);
+}

@@ -305,3 +305,72 @@ async fn detector_retrain_queues_a_refit_that_runs_and_names_an_unknown_org() {
         stderr(&out)
     );
 }
+
+/// Ctrl-C stops `vouch serve` as gently as SIGTERM: it takes no new connection, but a
+/// request in flight (here a body still arriving) is answered before the process exits.
+#[tokio::test]
+async fn a_request_in_flight_is_answered_when_serve_gets_sigint_or_sigterm() {
+    use std::io::{Read, Write};
+    let app = spawn_app().await; // its fresh database, and an admin whose token both accept
+    let admin = app.org("acme").await;
+    for signal in ["SIGINT", "SIGTERM"] {
+        let data = tempfile::tempdir().unwrap();
+        let served = Served::start(
+            app.db.url(),
+            data.path(),
+            &[("VOUCH__WORKER__ENABLED", "false")],
+        )
+        .await;
+        let body = format!(r#"{{"title": "Sent slowly ({signal})", "body": "We ship."}}"#);
+        let (first, rest) = body.split_at(body.len() / 2);
+        let head = format!(
+            "POST /api/v1/stories HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            admin.token,
+            body.len()
+        );
+        let address = served.address.trim_start_matches("http://").to_string();
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(first.as_bytes()).unwrap();
+        stream.flush().unwrap();
+        // The request is in the server's hands when the signal comes.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let stopping = tokio::spawn(async move {
+            match signal {
+                "SIGINT" => served.interrupt().await,
+                _ => served.stop().await,
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let rest = rest.to_string();
+        let answer = tokio::task::spawn_blocking(move || {
+            let _ = stream.write_all(rest.as_bytes());
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            answer
+        })
+        .await
+        .unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.1 201"),
+            "{signal}: the request in flight got {answer:?}"
+        );
+        let (status, _) = stopping.await.unwrap();
+        assert!(status.success(), "{signal}: exit status {status:?}");
+        // Stopped: nothing listens any more.
+        assert!(std::net::TcpStream::connect(&address).is_err(), "{signal}");
+    }
+    let titles: Vec<String> = app
+        .get("/api/v1/stories", &admin.token)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+}

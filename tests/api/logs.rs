@@ -18,7 +18,12 @@ async fn client_errors_and_metrics_scrapes_log_one_info_line_each() {
     // The in-process app only provides the database: its workers would take the binary's mail.
     let app = spawn_app_with(|s| s.worker.enabled = false).await; // only for its fresh database
     let data = tempfile::tempdir().unwrap();
-    let served = Served::start(app.db.url(), data.path(), &[]).await;
+    let served = Served::start(
+        app.db.url(),
+        data.path(),
+        &[("VOUCH__METRICS__TOKEN", "scrape-logs-7c1d")],
+    )
+    .await;
     let client = &app.client;
     let res = client.get(served.url("/nowhere")).send().await.unwrap();
     assert_eq!(res.status(), 404);
@@ -31,7 +36,12 @@ async fn client_errors_and_metrics_scrapes_log_one_info_line_each() {
         .await
         .unwrap();
     assert_eq!(res.status(), 422);
-    let res = client.get(served.url("/metrics")).send().await.unwrap();
+    let res = client
+        .get(served.url("/metrics"))
+        .bearer_auth("scrape-logs-7c1d")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let (_, lines) = served.stop().await;
     let events = events(&lines);
@@ -134,4 +144,67 @@ async fn tokens_never_reach_the_logs() {
         ),
         "{targets:?}"
     );
+}
+
+/// A refusal must cost less than an answer, and a log line each made it cost more: a
+/// client over its limit gets one access line for its first refusal of a window, then one
+/// summary per key and window (`requests refused`, with how many), however many it sends.
+#[tokio::test]
+async fn refusals_are_summed_up_not_logged_one_by_one() {
+    let app = spawn_app_with(|s| s.worker.enabled = false).await;
+    let admin = app.org("acme").await;
+    let data = tempfile::tempdir().unwrap();
+    let served = Served::start(app.db.url(), data.path(), &[]).await;
+    let client = &app.client;
+    let res = client
+        .post(served.url("/api/v1/api-keys"))
+        .bearer_auth(&admin.token)
+        .json(&json!({ "name": "tight", "rate_limit_per_min": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.unwrap();
+    let key = created["key"].as_str().unwrap();
+    let mut refused = 0;
+    for _ in 0..300 {
+        let res = client
+            .get(served.url("/public/v1/testimonials"))
+            .header("x-api-key", key)
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 299);
+    let (_, lines) = served.stop().await;
+    let events = events(&lines);
+    let refusal_lines: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["message"] == "request finished" && e["status"] == 429)
+        .collect();
+    assert_eq!(refusal_lines.len(), 1, "{refusal_lines:#?}");
+    let summaries: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["message"] == "requests refused")
+        .collect();
+    assert!(
+        !summaries.is_empty() && summaries.len() <= 2,
+        "{summaries:#?}"
+    );
+    let summed: u64 = summaries
+        .iter()
+        .map(|e| e["refused"].as_u64().unwrap())
+        .sum();
+    assert_eq!(summed + 1, refused, "{summaries:#?}");
+    // Each names what was refused: the route and the key's id, not the key.
+    let key_id = created["id"].as_str().unwrap();
+    for summary in &summaries {
+        assert_eq!(summary["route"], "/public/v1/testimonials", "{summary}");
+        assert_eq!(summary["key"], format!("api key {key_id}"), "{summary}");
+        assert_eq!(summary["level"], "INFO");
+    }
+    assert!(!lines.join("\n").contains(key), "the key is in the logs");
 }

@@ -28,6 +28,7 @@ mod moderation;
 mod nul;
 mod oauth_e2e;
 mod outbox;
+mod pages;
 mod policy;
 mod privacy;
 mod publishing;

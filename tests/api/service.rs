@@ -25,9 +25,38 @@ async fn every_response_carries_a_request_id() {
     assert_ne!(id_a, id_b);
 }
 
+const METRICS_TOKEN: &str = "scrape-7f3c9a1e";
+
+/// `/metrics` names every route and the pool's load: by default it is not on the API's
+/// listener at all; there it needs a token, or it gets a listener of its own.
+#[tokio::test]
+async fn metrics_are_not_on_the_api_listener_by_default() {
+    let app = spawn_app().await;
+    assert!(app.state.settings.metrics.bind.is_empty());
+    for token in [None, Some("anything")] {
+        let mut request = app.client.get(app.url("/metrics"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let body = problem(request.send().await.unwrap(), 404).await;
+        assert_eq!(body["type"], "urn:vouch:problem:not-found");
+    }
+    // With a token it is a GET resource like the others.
+    let app = spawn_app_with(|s| s.metrics.token = METRICS_TOKEN.to_string().into()).await;
+    let res = app
+        .client
+        .post(app.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["allow"], "GET");
+    problem(res, 405).await;
+}
+
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_show_the_pool() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|s| s.metrics.token = METRICS_TOKEN.to_string().into()).await;
     for _ in 0..3 {
         app.client.get(app.url("/healthz")).send().await.unwrap();
     }
@@ -37,11 +66,8 @@ async fn metrics_count_requests_by_route_and_show_the_pool() {
         .await
         .unwrap();
     let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
+        .get("/metrics", METRICS_TOKEN)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -152,13 +178,13 @@ async fn the_login_page_waits_for_a_click() {
 
 #[tokio::test]
 async fn metrics_ask_for_the_configured_token() {
-    let app = spawn_app_with(|s| s.metrics.token = "scrape-7f3c9a1e".to_string().into()).await;
+    let app = spawn_app_with(|s| s.metrics.token = METRICS_TOKEN.to_string().into()).await;
     let res = app.client.get(app.url("/metrics")).send().await.unwrap();
     let body = problem(res, 401).await;
     assert_eq!(body["type"], "urn:vouch:problem:unauthorized");
     let res = app.get("/metrics", "not-the-token").await;
     problem(res, 403).await;
-    let res = app.get("/metrics", "scrape-7f3c9a1e").await;
+    let res = app.get("/metrics", METRICS_TOKEN).await;
     assert_eq!(res.status(), 200);
     assert!(res
         .text()

@@ -413,3 +413,79 @@ async fn a_write_from_a_stale_read_is_refused() {
         .unwrap();
     assert_eq!(view["title"], "Theirs");
 }
+
+/// What turns one line into two (CR, LF, U+2028, U+2029) or lets text run the other way
+/// on screen (the bidi embeddings, overrides and isolates U+202A–202E, U+2066–2069: a title
+/// that reads "txt.exe" as "exe.txt") has no place in a one-line field: 422 naming it,
+/// through one rule for titles, names and profile texts.
+#[tokio::test]
+async fn a_one_line_field_refuses_line_breaks_and_bidi_controls() {
+    let app = spawn_app().await;
+    let admin = app.org("acme").await;
+    let amara = app.member(&admin, "amara", Role::Ambassador).await;
+    const BREAKERS: [&str; 9] = [
+        "\r", "\n", "\u{2028}", "\u{2029}", "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}",
+        "\u{0085}",
+    ];
+    for breaker in BREAKERS {
+        let text = format!("Life{breaker}at Acme");
+        let res = app
+            .post(
+                "/api/v1/stories",
+                Some(&admin.token),
+                &json!({ "title": text, "body": "We ship." }),
+            )
+            .await;
+        assert_eq!(fields(&problem(res, 422).await), ["title"], "{breaker:?}");
+        for field in ["display_name", "job_title", "team", "location"] {
+            let res = app
+                .patch("/api/v1/me", &amara.token, &json!({ field: text }))
+                .await;
+            assert_eq!(fields(&problem(res, 422).await), [field], "{breaker:?}");
+        }
+        let res = app
+            .post(
+                "/api/v1/users",
+                Some(&admin.token),
+                &json!({ "email": "ines@acme.example", "role": "ambassador", "display_name": text }),
+            )
+            .await;
+        assert_eq!(
+            fields(&problem(res, 422).await),
+            ["display_name"],
+            "{breaker:?}"
+        );
+        let res = app
+            .post(
+                "/api/v1/api-keys",
+                Some(&admin.token),
+                &json!({ "name": text }),
+            )
+            .await;
+        assert_eq!(fields(&problem(res, 422).await), ["name"], "{breaker:?}");
+    }
+    // An edit is held to the same rule, and the body, which has paragraphs, is not.
+    let story = app
+        .create_story(
+            &admin.token,
+            json!({ "title": "Life at Acme", "body": "We ship.\n\nEvery week.\u{2029}" }),
+        )
+        .await;
+    let res = app
+        .patch(
+            &format!("/api/v1/stories/{}", story["id"].as_str().unwrap()),
+            &admin.token,
+            &json!({ "title": "exe.\u{202E}txt" }),
+        )
+        .await;
+    assert_eq!(fields(&problem(res, 422).await), ["title"]);
+    // Right-to-left text itself is fine: only the invisible controls are refused.
+    let res = app
+        .patch(
+            "/api/v1/me",
+            &amara.token,
+            &json!({ "display_name": "أمارا أوكافور" }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}

@@ -93,11 +93,20 @@ impl Served {
     }
 
     /// SIGTERM, then everything the process wrote on stdout and stderr once it has exited.
-    pub async fn stop(mut self) -> (ExitStatus, Vec<String>) {
+    pub async fn stop(self) -> (ExitStatus, Vec<String>) {
+        self.stop_with("-TERM").await
+    }
+
+    /// SIGINT (Ctrl-C in the terminal that runs it), then what `stop` returns.
+    pub async fn interrupt(self) -> (ExitStatus, Vec<String>) {
+        self.stop_with("-INT").await
+    }
+
+    async fn stop_with(mut self, signal: &str) -> (ExitStatus, Vec<String>) {
         let mut child = self.child.take().unwrap();
         let pid = child.id().to_string();
         assert!(Command::new("kill")
-            .args(["-TERM", &pid])
+            .args([signal, &pid])
             .status()
             .unwrap()
             .success());
