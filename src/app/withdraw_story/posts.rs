@@ -10,7 +10,7 @@ use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::ids;
 use crate::jobs;
-use crate::mail::{self, templates};
+use crate::mail::{self, templates, Mail};
 use crate::shares::model::{PostState, Share};
 use crate::shares::repo;
 use crate::shares::retract::RetractShare;
@@ -55,80 +55,53 @@ pub fn take_down(
     cause: &str,
     reach: Reach,
 ) -> AppResult<Outcome> {
-    let mut outcome = Outcome::default();
-    let mut concerned = BTreeSet::new();
-    for share in locked_active(conn, &story.id)? {
-        let user = share.user_id.clone();
-        if share.status().is_waiting() {
-            if cancel(conn, share, cause)? {
-                outcome.cancelled += 1;
-                concerned.insert(user);
-            }
-            continue;
-        }
+    let swept = sweep(conn, story, cause, |conn, share, swept| {
         let reachable = match share.post_mark() {
             None | Some(PostState::Held) => true,
             Some(PostState::RemovalFailed | PostState::KeptByNetwork) => reach == Reach::Retry,
             Some(_) => false,
         };
         if !reachable {
-            continue;
+            return Ok(());
         }
         let job = RetractShare {
             share_id: share.id.clone(),
         };
-        let org_id = share.org_id.clone();
+        let (org_id, user) = (share.org_id.clone(), share.user_id.clone());
         if repo::save(
             conn,
             &share.with_post(PostState::RemovalQueued, Some(cause.to_string())),
         )? {
             jobs::enqueue(conn, &state.outbox, Some(&org_id), &job)?;
-            outcome.removals_queued += 1;
-            concerned.insert(user);
+            swept.outcome.removals_queued += 1;
+            swept.concerned.insert(user);
         }
-    }
-    for user_id in concerned {
-        let user = crate::accounts::query::user(conn, &story.org_id, &user_id)?;
-        mail::queue(
-            conn,
-            &state.outbox,
-            Some(&story.org_id),
-            templates::story_withdrawn(&user.email, &story.title, cause),
-        )?;
-    }
-    Ok(outcome)
+        Ok(())
+    })?;
+    mail_concerned(conn, state, story, &swept.concerned, |email| {
+        templates::story_withdrawn(email, &story.title, cause)
+    })?;
+    Ok(swept.outcome)
 }
 
 /// Cancels the story's waiting shares (their owners mailed) and marks its posts out as held;
 /// when any newly is, the comms team gets one mail saying how to take them all down.
 pub fn hold(conn: &mut DbConn, state: &AppState, story: &Story, cause: &str) -> AppResult<Outcome> {
-    let mut outcome = Outcome::default();
-    let mut concerned = BTreeSet::new();
-    for share in locked_active(conn, &story.id)? {
-        let user = share.user_id.clone();
-        if share.status().is_waiting() {
-            if cancel(conn, share, cause)? {
-                outcome.cancelled += 1;
-                concerned.insert(user);
-            }
-        } else if share.post_mark().is_none()
+    let swept = sweep(conn, story, cause, |conn, share, swept| {
+        if share.post_mark().is_none()
             && repo::save(
                 conn,
                 &share.with_post(PostState::Held, Some(cause.to_string())),
             )?
         {
-            outcome.held += 1;
+            swept.outcome.held += 1;
         }
-    }
-    for user_id in concerned {
-        let user = crate::accounts::query::user(conn, &story.org_id, &user_id)?;
-        mail::queue(
-            conn,
-            &state.outbox,
-            Some(&story.org_id),
-            templates::story_on_hold(&user.email, &story.title, cause),
-        )?;
-    }
+        Ok(())
+    })?;
+    mail_concerned(conn, state, story, &swept.concerned, |email| {
+        templates::story_on_hold(email, &story.title, cause)
+    })?;
+    let outcome = swept.outcome;
     if outcome.held > 0 {
         let base = state.settings.server.public_url.trim_end_matches('/');
         let take_down = format!("{base}/api/v1/stories/{}/take-down", story.id);
@@ -143,6 +116,51 @@ pub fn hold(conn: &mut DbConn, state: &AppState, story: &Story, cause: &str) -> 
         }
     }
     Ok(outcome)
+}
+
+/// What a sweep over a story's shares did, and whose shares they were.
+#[derive(Default)]
+struct Swept {
+    outcome: Outcome,
+    concerned: BTreeSet<String>,
+}
+
+/// Cancels each of the story's waiting shares (its owner concerned) and hands each one that
+/// went out, locked, to `out`.
+fn sweep(
+    conn: &mut DbConn,
+    story: &Story,
+    cause: &str,
+    mut out: impl FnMut(&mut DbConn, Share, &mut Swept) -> AppResult<()>,
+) -> AppResult<Swept> {
+    let mut swept = Swept::default();
+    for share in locked_active(conn, &story.id)? {
+        if share.status().is_waiting() {
+            let user = share.user_id.clone();
+            if cancel(conn, share, cause)? {
+                swept.outcome.cancelled += 1;
+                swept.concerned.insert(user);
+            }
+        } else {
+            out(conn, share, &mut swept)?;
+        }
+    }
+    Ok(swept)
+}
+
+/// One mail to each ambassador concerned, in the caller's transaction.
+fn mail_concerned(
+    conn: &mut DbConn,
+    state: &AppState,
+    story: &Story,
+    concerned: &BTreeSet<String>,
+    mail: impl Fn(&str) -> Mail,
+) -> AppResult<()> {
+    for user_id in concerned {
+        let user = crate::accounts::query::user(conn, &story.org_id, user_id)?;
+        mail::queue(conn, &state.outbox, Some(&story.org_id), mail(&user.email))?;
+    }
+    Ok(())
 }
 
 /// The story is publishable again: the posts held for review are simply live again.
