@@ -8,7 +8,7 @@ use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use crate::http::client_ip::TrustedProxies;
+use crate::proxies::TrustedProxies;
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
 

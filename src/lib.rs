@@ -31,6 +31,7 @@ pub mod moderation;
 pub mod networks;
 pub mod paging;
 pub mod privacy;
+pub mod proxies;
 pub mod reach;
 pub mod shares;
 pub mod social;
@@ -160,7 +161,7 @@ async fn refresh_verdicts(state: &AppState) -> anyhow::Result<()> {
 fn start_background(state: &AppState) {
     let every =
         std::time::Duration::from_secs(state.settings.moderation.digest_interval_secs.max(1));
-    jobs::worker::spawn(state);
+    jobs::worker::spawn(state, app::jobs::registry);
     app::housekeeping::spawn_periodic(state.clone(), every);
 }
 

@@ -203,7 +203,7 @@ async fn drain_queued(state: &AppState) -> anyhow::Result<()> {
         return Ok(());
     };
     let within = std::time::Duration::from_secs(10);
-    let ran = vouch::jobs::worker::drain(state, ledger, within).await?;
+    let ran = vouch::jobs::worker::drain(state, vouch::app::jobs::registry, ledger, within).await?;
     if ran > 0 {
         // stderr: stdout's last line is the command's answer (e.g. the token).
         eprintln!("{ran} queued job(s) run");

@@ -101,6 +101,26 @@ fn with_token_fragment(base: &str, token: &str) -> String {
     format!("{base}{separator}token={token}")
 }
 
+impl crate::jobs::Context for AppState {
+    fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    fn worker_settings(&self) -> &crate::config::WorkerSettings {
+        &self.settings.worker
+    }
+}
+
+impl crate::mail::MailContext for AppState {
+    fn mailer(&self) -> &Mailer {
+        &self.mailer
+    }
+
+    fn sealer(&self) -> &Sealer {
+        &self.sealer
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_token_fragment;

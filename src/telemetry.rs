@@ -12,6 +12,7 @@ use tracing_actix_web::RequestId;
 use tracing_subscriber::{fmt, EnvFilter};
 
 use crate::config::{LogFormat, LogSettings};
+use crate::http::client_ip::ClientOf;
 
 /// Installs the global subscriber; `RUST_LOG` overrides the configured filter.
 pub fn init(settings: &LogSettings) {

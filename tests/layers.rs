@@ -26,6 +26,7 @@ const KERNEL: &[&str] = &[
     "freshness",
     "ids",
     "paging",
+    "proxies",
     "text",
     "throttle",
     "urls",
@@ -237,40 +238,15 @@ fn violations() -> BTreeSet<String> {
     found
 }
 
-/// Arrows still to remove, each named so the list can only shrink: the job trait runs on the
-/// app's state and the worker holds the registry of job kinds (both go to the assembly, with
-/// a context the queue does not know), and the config parses trusted proxies with the HTTP
-/// layer's type. A fixed entry must leave this list (the test fails on a stale one).
-const PENDING: &[&str] = &[
-    "config.rs → crate::http::client_ip::TrustedProxies (an import upward)",
-    "jobs/mod.rs → crate::state::AppState (the app's state, below the domains)",
-    "jobs/worker.rs → crate::claims::tuning::job::Retrain (an import upward)",
-    "jobs/worker.rs → crate::reach::metrics::ReadMetrics (an import upward)",
-    "jobs/worker.rs → crate::shares::publish::PublishShare (an import upward)",
-    "jobs/worker.rs → crate::shares::retract::RetractShare (an import upward)",
-    "jobs/worker.rs → crate::social::revoke::RevokeTokens (an import upward)",
-    "jobs/worker.rs → crate::state::AppState (the app's state, below the domains)",
-    "mail/mod.rs → crate::state::AppState (the app's state, below the domains)",
-];
-
 #[test]
 fn imports_never_run_upward_and_domains_never_call_each_others_use_cases() {
     let found = violations();
-    let new: Vec<&String> = found
-        .iter()
-        .filter(|v| !PENDING.contains(&v.as_str()))
-        .collect();
     assert!(
-        new.is_empty(),
+        found.is_empty(),
         "{} imports break the layers:\n{}",
-        new.len(),
-        new.iter()
-            .map(|v| v.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
+        found.len(),
+        found.into_iter().collect::<Vec<_>>().join("\n")
     );
-    let stale: Vec<&&str> = PENDING.iter().filter(|p| !found.contains(**p)).collect();
-    assert!(stale.is_empty(), "fixed, so remove from PENDING: {stale:?}");
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub mod decide_share;
 pub mod edit_story;
 pub mod erase_person;
 pub mod housekeeping;
+pub mod jobs;
 pub mod judge_claim;
 pub mod moderate_story;
 pub mod queue_admin;

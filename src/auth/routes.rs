@@ -8,6 +8,7 @@ use super::service;
 use crate::accounts::view::UserView;
 use crate::accounts::Email;
 use crate::error::{AppResult, Problem};
+use crate::http::client_ip::ClientOf;
 use crate::http::json::ApiJson;
 use crate::state::AppState;
 

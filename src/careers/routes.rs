@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use super::cors;
 use super::projection::TestimonialQuery;
 use crate::error::AppError;
+use crate::http::client_ip::ClientOf;
 use crate::state::AppState;
 
 pub const TESTIMONIALS: &str = "/public/v1/testimonials";

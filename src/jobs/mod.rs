@@ -21,7 +21,6 @@ use crate::crypto::Sealer;
 use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::ids;
-use crate::state::AppState;
 use repo::JobRow;
 
 /// What writing to the outbox needs, and nothing more: how many attempts a job gets, and the
@@ -35,22 +34,29 @@ pub struct Outbox {
     pub queued_here: Option<Ledger>,
 }
 
-/// A kind of job: its payload is the type itself, serialised as JSON.
+/// A kind of job: its payload is the type itself, serialised as JSON. Queueing one needs
+/// only this; running it needs a [`Handle`] for the worker's context.
 pub trait Job: Serialize + DeserializeOwned + Send + 'static {
     /// Stored in `jobs.kind`; never rename one that may still be queued.
     const KIND: &'static str;
+}
 
-    fn run(self, state: AppState) -> impl Future<Output = anyhow::Result<()>> + Send;
+/// How a job runs, given the context the worker was started with (the app's state, in the
+/// server): the queue knows nothing of what a job touches.
+pub trait Handle<C>: Job {
+    fn run(self, ctx: C) -> impl Future<Output = anyhow::Result<()>> + Send;
 
     /// Called once when the job has failed for good (its attempts ran out), with the last
     /// error: where its effect must say so (a share marked failed, a mail to its owner).
-    fn give_up(
-        self,
-        _state: AppState,
-        _error: String,
-    ) -> impl Future<Output = anyhow::Result<()>> + Send {
+    fn give_up(self, _ctx: C, _error: String) -> impl Future<Output = anyhow::Result<()>> + Send {
         async { Ok(()) }
     }
+}
+
+/// What a worker needs of its context: the pool it claims jobs from and its settings.
+pub trait Context: Clone + Send + Sync + 'static {
+    fn pool(&self) -> &crate::db::Pool;
+    fn worker_settings(&self) -> &crate::config::WorkerSettings;
 }
 
 /// Returned (as the error) by a job that must wait until a time without spending an attempt:

@@ -9,7 +9,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::repo::{self, JobRow};
-use super::Job;
+use super::worker::{typed, Kind};
+use super::{Handle, Job};
 use crate::config::{MailTransport, Settings};
 use crate::db::schema::jobs;
 use crate::mail::Mail;
@@ -22,9 +23,19 @@ pub struct Poison;
 
 impl Job for Poison {
     const KIND: &'static str = "test.poison";
+}
 
+impl Handle<AppState> for Poison {
     async fn run(self, _state: AppState) -> anyhow::Result<()> {
         panic!("a handler that panics");
+    }
+}
+
+/// The app's registry, and the poison.
+fn registry(kind: &str) -> Option<Kind<AppState>> {
+    match kind {
+        Poison::KIND => Some(typed::<AppState, Poison>()),
+        _ => crate::app::jobs::registry(kind),
     }
 }
 
@@ -144,7 +155,7 @@ fn run_workers(settings: &Settings, during: impl FnOnce(&AppState)) {
         let pool = db::pool(&settings.database.url, 4).unwrap();
         db::migrate(&pool).unwrap();
         let state = AppState::new(settings.clone(), pool).unwrap();
-        super::worker::spawn(&state);
+        super::worker::spawn(&state, registry);
         state
     };
     during(&state);

@@ -17,68 +17,54 @@ use futures_util::FutureExt;
 use rand::Rng;
 
 use super::repo::{self, JobRow};
-use super::{Defer, Job, Ledger};
-use crate::claims::tuning::job::Retrain;
+use super::{Context, Defer, Handle, Ledger};
 use crate::db;
 use crate::error::AppResult;
 use crate::ids;
-use crate::mail::SendMail;
-use crate::reach::metrics::ReadMetrics;
-use crate::shares::publish::PublishShare;
-use crate::shares::retract::RetractShare;
-use crate::social::revoke::RevokeTokens;
-use crate::state::AppState;
 
 type Run = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 
 /// How to run a kind, and how to tell it that it failed for good.
-struct Kind {
-    run: fn(AppState, String) -> Run,
-    give_up: fn(AppState, String, String) -> Run,
+pub struct Kind<C> {
+    run: fn(C, String) -> Run,
+    give_up: fn(C, String, String) -> Run,
 }
 
-/// What runs each kind; a kind nobody knows fails for good (it cannot succeed by waiting).
-fn runner(kind: &str) -> Option<Kind> {
-    match kind {
-        SendMail::KIND => Some(typed::<SendMail>()),
-        PublishShare::KIND => Some(typed::<PublishShare>()),
-        RetractShare::KIND => Some(typed::<RetractShare>()),
-        RevokeTokens::KIND => Some(typed::<RevokeTokens>()),
-        ReadMetrics::KIND => Some(typed::<ReadMetrics>()),
-        Retrain::KIND => Some(typed::<Retrain>()),
-        #[cfg(test)]
-        super::poison_tests::Poison::KIND => Some(typed::<super::poison_tests::Poison>()),
-        _ => None,
-    }
-}
+/// What runs each kind stored in `jobs.kind`; a kind nobody knows fails for good (it cannot
+/// succeed by waiting). The assembly builds it (`app::jobs::registry`): the queue knows no job.
+pub type Registry<C> = fn(&str) -> Option<Kind<C>>;
 
-fn typed<J: Job>() -> Kind {
+/// The runner of one job type, for a registry.
+pub fn typed<C: Context, J: Handle<C>>() -> Kind<C> {
     Kind {
-        run: |state, payload| {
+        run: |ctx, payload| {
             Box::pin(async move {
                 let job: J = serde_json::from_str(&payload)?;
-                job.run(state).await
+                job.run(ctx).await
             })
         },
-        give_up: |state, payload, error| {
+        give_up: |ctx, payload, error| {
             Box::pin(async move {
                 let job: J = serde_json::from_str(&payload)?;
-                job.give_up(state, error).await
+                job.give_up(ctx, error).await
             })
         },
     }
 }
 
 /// Starts `worker.concurrency` workers on the current runtime; they run until it stops.
-pub fn spawn(state: &AppState) {
-    for _ in 0..state.settings.worker.concurrency.max(1) {
+pub fn spawn<C: Context>(state: &C, registry: Registry<C>) {
+    for _ in 0..state.worker_settings().concurrency.max(1) {
         let state = state.clone();
         tokio::spawn(async move {
-            let idle = Duration::from_millis(state.settings.worker.poll_interval_ms.max(10));
+            let idle = Duration::from_millis(state.worker_settings().poll_interval_ms.max(10));
             loop {
                 // Handlers are guarded in `run_next`; this guards the loop itself, so that a
                 // bug anywhere in the queue's own code costs one turn, never the loop.
-                match AssertUnwindSafe(run_next(&state)).catch_unwind().await {
+                match AssertUnwindSafe(run_next(&state, registry))
+                    .catch_unwind()
+                    .await
+                {
                     Ok(Ok(true)) => {}
                     Ok(Ok(false)) => tokio::time::sleep(idle).await,
                     Ok(Err(e)) => {
@@ -98,27 +84,38 @@ pub fn spawn(state: &AppState) {
 /// Runs the due jobs of `ledger` (what this process queued, and what those jobs queue in
 /// turn) until none is left or `within` has passed: the CLI delivers the mail it queued this
 /// way. Returns how many ran; jobs that fail, and every other job, stay for the workers.
-pub async fn drain(state: &AppState, ledger: &Ledger, within: Duration) -> AppResult<usize> {
+pub async fn drain<C: Context>(
+    state: &C,
+    registry: Registry<C>,
+    ledger: &Ledger,
+    within: Duration,
+) -> AppResult<usize> {
     let deadline = tokio::time::Instant::now() + within;
     let mut ran = 0;
-    while tokio::time::Instant::now() < deadline && run_one(state, Some(ledger.ids())).await? {
+    while tokio::time::Instant::now() < deadline
+        && run_one(state, registry, Some(ledger.ids())).await?
+    {
         ran += 1;
     }
     Ok(ran)
 }
 
 /// Claims and runs one due job; false when none was due.
-pub async fn run_next(state: &AppState) -> AppResult<bool> {
-    run_one(state, None).await
+pub async fn run_next<C: Context>(state: &C, registry: Registry<C>) -> AppResult<bool> {
+    run_one(state, registry, None).await
 }
 
 /// `run_next` among `only` the jobs with these ids, when given.
-async fn run_one(state: &AppState, only: Option<Vec<String>>) -> AppResult<bool> {
+async fn run_one<C: Context>(
+    state: &C,
+    registry: Registry<C>,
+    only: Option<Vec<String>>,
+) -> AppResult<bool> {
     let lease = lease(state);
     let token = ids::new_id();
     let claimed = {
         let token = token.clone();
-        db::run(&state.pool, move |conn| -> AppResult<Option<JobRow>> {
+        db::run(state.pool(), move |conn| -> AppResult<Option<JobRow>> {
             let now = ids::now();
             let only = only.as_deref();
             if !repo::any_due(conn, now, only)? {
@@ -131,7 +128,7 @@ async fn run_one(state: &AppState, only: Option<Vec<String>>) -> AppResult<bool>
     let Some(job) = claimed else {
         return Ok(false);
     };
-    let kind = runner(&job.kind);
+    let kind = registry(&job.kind);
     let outcome = match &kind {
         // Each claim counts an attempt; one past the last means no run ever recorded its
         // outcome: the worker ended with it every time.
@@ -145,9 +142,9 @@ async fn run_one(state: &AppState, only: Option<Vec<String>>) -> AppResult<bool>
         }
         None => Err(anyhow::anyhow!("unknown job kind `{}`", job.kind)),
     };
-    let retry_base = state.settings.worker.retry_base_ms;
+    let retry_base = state.worker_settings().retry_base_ms;
     let payload = job.payload.clone();
-    let gave_up = db::run(&state.pool, move |conn| -> AppResult<Option<String>> {
+    let gave_up = db::run(state.pool(), move |conn| -> AppResult<Option<String>> {
         match outcome {
             Ok(()) => repo::complete(conn, &job.id, &token)?,
             Err(e) if e.downcast_ref::<Defer>().is_some() => {
@@ -158,7 +155,7 @@ async fn run_one(state: &AppState, only: Option<Vec<String>>) -> AppResult<bool>
             }
             Err(e) => {
                 let now = ids::now();
-                let known = runner(&job.kind).is_some();
+                let known = registry(&job.kind).is_some();
                 let retry_at = (known && job.attempts < job.max_attempts)
                     .then(|| now + backoff(job.attempts, retry_base));
                 if retry_at.is_some() {
@@ -198,20 +195,20 @@ fn panic_text(panic: &(dyn Any + Send)) -> String {
         .unwrap_or_else(|| "(no message)".into())
 }
 
-fn lease(state: &AppState) -> chrono::Duration {
-    chrono::Duration::seconds(state.settings.worker.lease_secs.max(1) as i64)
+fn lease<C: Context>(state: &C) -> chrono::Duration {
+    chrono::Duration::seconds(state.worker_settings().lease_secs.max(1) as i64)
 }
 
 /// Runs `work` while renewing the job's lease every third of it, so a long job is not taken
 /// by a second worker; a lease lost anyway (the database was away too long) is logged.
-async fn with_lease(state: &AppState, id: &str, token: &str, work: Run) -> anyhow::Result<()> {
+async fn with_lease<C: Context>(state: &C, id: &str, token: &str, work: Run) -> anyhow::Result<()> {
     let lease = lease(state);
     let every = Duration::from_millis((lease.num_milliseconds() / 3).max(100) as u64);
     let renew = async {
         loop {
             tokio::time::sleep(every).await;
             let (job, token) = (id.to_string(), token.to_string());
-            let kept = db::run(&state.pool, move |conn| {
+            let kept = db::run(state.pool(), move |conn| {
                 repo::renew(conn, &job, &token, ids::now() + lease)
             })
             .await;

@@ -8,6 +8,7 @@ use super::counter::Key;
 use super::model::{referrer_host, Device};
 use super::service::{self, Lookup};
 use super::table::Target;
+use crate::http::client_ip::ClientOf;
 use crate::state::AppState;
 
 /// The path pattern. A plain segment: the metrics middleware labels it without effort

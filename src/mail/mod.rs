@@ -11,10 +11,10 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{MailSettings, MailTransport, SmtpSecurity};
+use crate::crypto::Sealer;
 use crate::db::DbConn;
 use crate::error::AppResult;
-use crate::jobs::{self, Job, Outbox};
-use crate::state::AppState;
+use crate::jobs::{self, Handle, Job, Outbox};
 
 /// A message ready to send: one recipient, a subject and a plain-text body.
 #[derive(Debug, Clone)]
@@ -124,6 +124,12 @@ impl Mailer {
     }
 }
 
+/// What sending a queued mail needs of the worker's context.
+pub trait MailContext: Send + Sync + 'static {
+    fn mailer(&self) -> &Mailer;
+    fn sealer(&self) -> &Sealer;
+}
+
 /// The job that sends one mail. The body is sealed (`crypto`): it may hold a sign-in link,
 /// and the queue is a table anyone with database access can read.
 #[derive(Debug, Serialize, Deserialize)]
@@ -137,11 +143,13 @@ pub struct SendMail {
 
 impl Job for SendMail {
     const KIND: &'static str = "mail.send";
+}
 
-    async fn run(self, state: AppState) -> anyhow::Result<()> {
-        let body = state.sealer.open(&self.sealed_body)?;
+impl<C: MailContext> Handle<C> for SendMail {
+    async fn run(self, state: C) -> anyhow::Result<()> {
+        let body = state.sealer().open(&self.sealed_body)?;
         state
-            .mailer
+            .mailer()
             .send(
                 Mail {
                     to: self.to,

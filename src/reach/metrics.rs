@@ -9,7 +9,7 @@ use super::repo::{self, Snapshot};
 use crate::db::{self, DbConn};
 use crate::error::AppResult;
 use crate::ids;
-use crate::jobs::{self, Defer, Job};
+use crate::jobs::{self, Defer, Handle, Job};
 use crate::networks::NetworkError;
 use crate::shares::{self, Share, ShareStatus};
 use crate::social::tokens;
@@ -45,7 +45,9 @@ enum Step {
 
 impl Job for ReadMetrics {
     const KIND: &'static str = "share.metrics";
+}
 
+impl Handle<AppState> for ReadMetrics {
     async fn run(self, state: AppState) -> anyhow::Result<()> {
         let id = self.share_id.clone();
         let step = db::run(&state.pool, move |conn| -> AppResult<Step> {

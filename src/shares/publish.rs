@@ -19,7 +19,7 @@ use super::repo;
 use crate::db;
 use crate::error::{AppError, AppResult};
 use crate::ids;
-use crate::jobs::{Defer, Job};
+use crate::jobs::{Defer, Handle, Job};
 use crate::mail::{self, templates};
 use crate::networks::{publish_again, NetworkError, Post, Published};
 use crate::social::tokens;
@@ -33,7 +33,9 @@ pub struct PublishShare {
 
 impl Job for PublishShare {
     const KIND: &'static str = "share.publish";
+}
 
+impl Handle<AppState> for PublishShare {
     async fn run(self, state: AppState) -> anyhow::Result<()> {
         publish(&state, self.share_id).await
     }

@@ -9,7 +9,7 @@ use super::model::{Channel, PostState, Share, ShareStatus};
 use super::repo;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::jobs::{Defer, Job};
+use crate::jobs::{Defer, Handle, Job};
 use crate::networks::NetworkError;
 use crate::social::tokens;
 use crate::social::{self, SocialAccount};
@@ -22,7 +22,9 @@ pub struct RetractShare {
 
 impl Job for RetractShare {
     const KIND: &'static str = "share.retract";
+}
 
+impl Handle<AppState> for RetractShare {
     async fn run(self, state: AppState) -> anyhow::Result<()> {
         retract(&state, self.share_id).await
     }

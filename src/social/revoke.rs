@@ -10,7 +10,7 @@ use super::{repo, tokens, SocialAccount};
 use crate::db;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
-use crate::jobs::{self, Job};
+use crate::jobs::{self, Handle, Job};
 use crate::networks::{NetworkError, NetworkKind};
 use crate::state::AppState;
 
@@ -24,7 +24,9 @@ pub struct RevokeTokens {
 
 impl Job for RevokeTokens {
     const KIND: &'static str = "account.revoke";
+}
 
+impl Handle<AppState> for RevokeTokens {
     async fn run(self, state: AppState) -> anyhow::Result<()> {
         let state2 = state.clone();
         let (kind, account) = db::run(&state.pool, move |conn| -> AppResult<_> {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::error::AppResult;
-use crate::jobs::{self, Job};
+use crate::jobs::{self, Handle, Job};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -16,7 +16,9 @@ pub struct Retrain {
 
 impl Job for Retrain {
     const KIND: &'static str = "detector.retrain";
+}
 
+impl Handle<AppState> for Retrain {
     async fn run(self, state: AppState) -> anyhow::Result<()> {
         let fit = super::refit(&state, &self.org_id).await?;
         tracing::info!(
