@@ -49,3 +49,12 @@ pub fn policy_of(conn: &mut DbConn, org_id: &str) -> AppResult<Policy> {
         ..Policy::from_json(&org.policy)
     })
 }
+
+/// A user of the org, or 404, their row locked for the rest of the transaction: the first
+/// lock of every use case about one person (consent, erasure, shares), so those happen one at
+/// a time for them. See `app/mod.rs` for the order of the locks after it.
+pub fn locked_user(conn: &mut DbConn, org_id: &str, id: &str) -> AppResult<User> {
+    repo::lock_user(conn, id)?
+        .filter(|u| u.org_id == org_id)
+        .ok_or(AppError::NotFound)
+}

@@ -185,3 +185,14 @@ pub fn activate(conn: &mut DbConn, user: User, role: Role) -> diesel::QueryResul
         ..user
     })
 }
+
+/// Locks a user's row for the rest of the transaction (PostgreSQL; SQLite serialises every
+/// write anyway): what one person does with their consent, their erasure and their shares
+/// happens one at a time. Taken before the org row, a story or a share.
+pub fn lock_user(conn: &mut DbConn, id: &str) -> QueryResult<Option<User>> {
+    let query = users::table.find(id);
+    match conn {
+        DbConn::Postgresql(pg) => query.for_update().first(pg).optional(),
+        DbConn::Sqlite(_) => query.first(conn).optional(),
+    }
+}

@@ -118,6 +118,9 @@ fn create_in(
     request: Request,
     now: NaiveDateTime,
 ) -> AppResult<ShareBatch> {
+    // The person first: a withdrawal or an erasure of theirs commits before or after this
+    // share, never beside it, and their daily cap is counted under the same lock.
+    crate::accounts::query::locked_user(conn, &caller.org_id, &caller.id)?;
     crate::consent::query::require(conn, &caller.id, &caller.org_id)?;
     // Locked, so a refute or a retraction racing this share is decided before or after it,
     // never beside it (they cancel the story's waiting shares under the same lock).

@@ -18,7 +18,7 @@ pub async fn erase(state: &AppState, admin: AuthUser, user_id: String) -> AppRes
     let state2 = state.clone();
     db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| -> AppResult<()> {
-            let user = crate::accounts::query::user(conn, &admin.org_id, &user_id)?;
+            let user = crate::accounts::query::locked_user(conn, &admin.org_id, &user_id)?;
             if user.id == admin.id {
                 return Err(AppError::conflict(
                     "you cannot erase yourself; ask another admin",

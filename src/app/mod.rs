@@ -4,8 +4,9 @@
 //! no domain calls back up here, and no domain calls another's use cases
 //! (`tests/layers.rs` reads the imports and keeps it so).
 //!
-//! Lock order, in every use case that takes more than one: the org row (its content
-//! version), then a user row, then a story row, then share rows one by one.
+//! Lock order, in every use case that takes more than one: the person's user row (what one
+//! person does — consent, erasure, shares — happens one at a time), then the org row (its
+//! content version), then a story row, then share rows one by one.
 
 pub mod change_policy;
 pub mod create_share;

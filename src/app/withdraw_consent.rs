@@ -19,7 +19,7 @@ pub async fn withdraw(state: &AppState, caller: AuthUser) -> AppResult<MyConsent
     let state2 = state.clone();
     db::run(&state.pool, move |conn| {
         db::transaction(conn, |conn| -> AppResult<MyConsentView> {
-            let user = crate::accounts::query::user(conn, &caller.org_id, &caller.id)?;
+            let user = crate::accounts::query::locked_user(conn, &caller.org_id, &caller.id)?;
             withdraw_in(conn, &state2, Some(&caller.id), &user)?;
             standing(conn, &caller.id, &caller.org_id)
         })

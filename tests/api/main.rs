@@ -12,6 +12,7 @@ mod claims;
 mod cli;
 mod concurrency;
 mod consent;
+mod consent_races;
 mod contract;
 mod detector;
 mod disguises;
